@@ -1,0 +1,178 @@
+"""The ``civicmod`` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline.settings import Settings, load_settings
+from pipeline.stack.embedded import with_embedded_credentials
+
+app = typer.Typer(help="civicmod: moderation and public-records archiving of public comments.")
+config_app = typer.Typer(help="Inspect the settings.")
+topics_app = typer.Typer(help="Manage the Kafka topics.")
+app.add_typer(config_app, name="config")
+app.add_typer(topics_app, name="topics")
+console = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    settings = with_embedded_credentials(load_settings())
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_path=False)],
+    )
+    logging.getLogger("kafka").setLevel(logging.WARNING)
+    return settings
+
+
+@config_app.command("show")
+def config_show() -> None:
+    """Print the effective settings as JSON, secrets masked."""
+    print(json.dumps(_settings().masked(), indent=2))
+
+
+@topics_app.command("create")
+def topics_create() -> None:
+    """Create every missing topic with the configured partition count."""
+    from pipeline.topics import create_topics
+
+    created = create_topics(_settings())
+    console.print(f"created: {', '.join(created) or 'nothing (all exist)'}")
+
+
+@app.command()
+def up(
+    demo_rate: Annotated[float, typer.Option(help="Demo comments per second (0: none)")] = 0,
+    demo_count: Annotated[int, typer.Option(help="Demo comments to send in all")] = 0,
+) -> None:
+    """Start the stack (embedded services, worker, sink, HTTP ingest) until Ctrl-C."""
+    from pipeline.stack.supervisor import Supervisor, run_until_signalled
+
+    run_until_signalled(Supervisor(_settings(), demo_rate=demo_rate, demo_count=demo_count))
+
+
+@app.command()
+def worker() -> None:
+    """Run the Faust moderation worker."""
+    from pipeline.worker import run_worker
+
+    run_worker(_settings())
+
+
+@app.command()
+def sink() -> None:
+    """Run the archive sink until SIGTERM."""
+    from sinks.archive_sink import ArchiveSink
+    from sinks.s3 import s3_client
+    from sinks.store import ArchiveStore
+
+    settings = _settings()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    store = ArchiveStore(s3_client(settings.s3), settings.s3.archive_bucket)
+    ArchiveSink(settings, store).run(stop)
+
+
+@app.command("serve-http")
+def serve_http() -> None:
+    """Serve ``POST /comments`` on the configured host and port."""
+    from pipeline.http_ingest import serve_http as serve
+
+    serve(_settings())
+
+
+@app.command()
+def ingest(
+    source: Annotated[str, typer.Argument(help="JSON Lines or CSV file; '-' for stdin")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="jsonl or csv (default: from the file name)")
+    ] = "",
+) -> None:
+    """Validate and send a file of comments; invalid lines go to the dead-letter topic."""
+    from pipeline.ingest import CommentProducer, IngestCounts, ingest_stream
+
+    settings = _settings()
+    fmt = fmt or ("csv" if source.lower().endswith(".csv") else "jsonl")
+    stream = sys.stdin.buffer if source == "-" else Path(source).open("rb")  # noqa: SIM115
+    total = None if source == "-" else Path(source).stat().st_size
+    producer = CommentProducer(settings)
+    counts = IngestCounts()
+    with stream, Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[counts]}"),
+        TimeElapsedColumn(), console=console,
+    ) as progress:
+        task = progress.add_task("ingesting", total=total, counts="")
+        for counts in ingest_stream(producer, stream, source, fmt):
+            if total is not None:
+                progress.update(task, completed=stream.tell())
+            progress.update(task, counts=f"{counts.accepted} ok, {counts.dead_lettered} dead")
+    producer.close()
+    console.print(
+        f"accepted {counts.accepted}, dead-lettered {counts.dead_lettered} "
+        f"(to {settings.topics.deadletter})"
+    )
+
+
+@app.command()
+def demo(
+    rate: Annotated[float, typer.Option(help="Comments per second (0: as fast as possible)")] = 20,
+    count: Annotated[int, typer.Option(help="How many comments to send")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed of the generator")] = 0,
+) -> None:
+    """Send realistic synthetic civic comments, some violating the policy."""
+    from pipeline.demo import generate_comments
+    from pipeline.ingest import CommentProducer, IngestCounts
+
+    settings = _settings()
+    producer = CommentProducer(settings)
+    counts = IngestCounts()
+    started = time.monotonic()
+    for n, item in enumerate(generate_comments(count, seed=seed), start=1):
+        producer.accept_object(item, "demo", counts)
+        if rate > 0:
+            time.sleep(max(0.0, started + n / rate - time.monotonic()))
+    producer.close()
+    console.print(f"sent {counts.accepted} demo comments")
+
+
+@app.command()
+def status() -> None:
+    """Show services, topic end offsets, consumer-group lag and archive size."""
+    from pipeline.status import collect_status
+
+    snapshot = collect_status(_settings())
+    table = Table(title="civicmod status")
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    for name, up_ in snapshot.services.items():
+        table.add_row(f"service {name}", "up" if up_ else "DOWN")
+    for topic, end in snapshot.end_offsets.items():
+        table.add_row(f"topic {topic} end offset", str(end))
+    for group, lag in snapshot.lag.items():
+        table.add_row(f"group {group} lag", str(lag))
+    table.add_row("archive objects", "?" if snapshot.archive_objects is None
+                  else str(snapshot.archive_objects))
+    Console().print(table)
+    for error in snapshot.errors:
+        console.print(f"[red]{error}[/red]")
+    if not all(snapshot.services.values()):
+        raise typer.Exit(code=1)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,78 @@
+"""HTTP ingest: ``POST /comments`` with one comment object or a list of them.
+
+- 202 ``{"accepted": n}`` when every comment is valid;
+- 400 ``{"accepted": n, "rejected": [{"index", "field", "error"}]}`` otherwise: the valid ones
+  are accepted, each rejected one is dead-lettered with its reason (resend only those);
+- 413 when the body is over ``ingest.max_request_bytes``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from aiohttp import web
+
+from pipeline.ingest import CommentProducer, IngestCounts
+from pipeline.records import DeadLetter
+from pipeline.settings import Settings
+
+PRODUCER_KEY = web.AppKey("producer", CommentProducer)
+
+
+async def post_comments(request: web.Request) -> web.Response:
+    """Validate and produce the posted comment(s)."""
+    producer = request.app[PRODUCER_KEY]
+    body = await request.read()
+    source = f"http:{request.remote or 'unknown'}"
+    try:
+        payload: Any = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        producer.send_deadletter(DeadLetter.from_bytes(body, f"malformed JSON: {exc}", source))
+        await asyncio.to_thread(producer.flush)
+        return web.json_response({"error": f"malformed JSON: {exc}", "field": None}, status=400)
+    items = payload if isinstance(payload, list) else [payload]
+    counts = IngestCounts()
+    rejected = []
+    for index, item in enumerate(items):
+        error = producer.accept_object(item, f"{source}#{index}", counts)
+        if error is not None:
+            rejected.append({"index": index, "field": error.field, "error": error.reason})
+    await asyncio.to_thread(producer.flush)
+    if rejected:
+        if not isinstance(payload, list):
+            first = rejected[0]
+            return web.json_response(
+                {"error": first["error"], "field": first["field"]}, status=400
+            )
+        return web.json_response({"accepted": counts.accepted, "rejected": rejected}, status=400)
+    return web.json_response({"accepted": counts.accepted}, status=202)
+
+
+async def health(_: web.Request) -> web.Response:
+    """Liveness probe."""
+    return web.json_response({"status": "ok"})
+
+
+def build_http_app(settings: Settings, producer: CommentProducer) -> web.Application:
+    """The aiohttp application serving ``POST /comments`` and ``GET /healthz``."""
+    app = web.Application(client_max_size=settings.ingest.max_request_bytes)
+    app[PRODUCER_KEY] = producer
+    app.router.add_post("/comments", post_comments)
+    app.router.add_get("/healthz", health)
+    return app
+
+
+def serve_http(settings: Settings) -> None:
+    """Serve HTTP ingest until interrupted."""
+    producer = CommentProducer(settings)
+    try:
+        web.run_app(
+            build_http_app(settings, producer),
+            host=settings.ingest.http_host,
+            port=settings.ingest.http_port,
+            print=None,
+        )
+    finally:
+        producer.close()

@@ -1,0 +1,112 @@
+"""The moderation step, free of Kafka: raw messages in, verdicts or dead letters out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from classifiers.base import Registry
+from pipeline.policy import Policy
+from pipeline.records import Action, DeadLetter, Finding, Verdict
+from pipeline.validation import InvalidComment, parse_comment
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RawMessage:
+    """One message as read from ``comments.raw``; ``source`` is ``topic[partition]@offset``."""
+
+    key: bytes | None
+    value: bytes
+    source: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one raw message: exactly one of ``verdict`` or ``deadletter``."""
+
+    key: bytes | None
+    verdict: Verdict | None = None
+    deadletter: DeadLetter | None = None
+
+    @property
+    def flagged(self) -> bool:
+        """True when moderators must see it (review or remove)."""
+        return self.verdict is not None and self.verdict.action != "allow"
+
+
+class Moderator:
+    """Validates a batch, scores it with the registry and applies the policy."""
+
+    def __init__(
+        self, registry: Registry, policy: Policy, max_text_chars: int, score_window_chars: int
+    ) -> None:
+        self.registry = registry
+        self.policy = policy
+        self.max_text_chars = max_text_chars
+        self.score_window_chars = score_window_chars
+
+    def moderate(self, messages: Sequence[RawMessage]) -> list[Outcome]:
+        """Decide every message of the batch, in order; never raises on bad input."""
+        outcomes: list[Outcome | None] = [None] * len(messages)
+        valid = []
+        for index, message in enumerate(messages):
+            try:
+                comment = parse_comment(message.value, self.max_text_chars)
+            except InvalidComment as exc:
+                log.warning("dead letter from %s: %s", message.source, type(exc).__name__)
+                letter = DeadLetter.from_bytes(message.value, exc.reason, message.source)
+                outcomes[index] = Outcome(key=message.key, deadletter=letter)
+            else:
+                valid.append((index, comment))
+        windows = [comment.text[: self.score_window_chars] for _, comment in valid]
+        findings, failures = self._detect(windows, [messages[i].source for i, _ in valid])
+        for (index, comment), found, failure in zip(valid, findings, failures, strict=True):
+            action, reasons = self.policy.decide(found)
+            truncated = len(comment.text) > self.score_window_chars
+            if truncated:
+                reasons.append(
+                    f"Scored on the first {self.score_window_chars} of "
+                    f"{len(comment.text)} characters only"
+                )
+            if failure:
+                action = _at_least_review(action)
+                reasons.append(f"Not fully scored: {failure}; sent to review")
+            verdict = Verdict(
+                comment=comment,
+                findings=tuple(found),
+                action=action,
+                reasons=tuple(reasons),
+                policy_version=self.policy.version,
+                model_version=self.registry.version,
+                scored_chars=min(len(comment.text), self.score_window_chars),
+                truncated=truncated,
+            )
+            outcomes[index] = Outcome(key=comment.author_key.encode("utf-8"), verdict=verdict)
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    def _detect(
+        self, texts: list[str], sources: list[str]
+    ) -> tuple[list[list[Finding]], list[str]]:
+        """Score the batch; if a detector fails, isolate the failing texts one by one."""
+        try:
+            return self.registry.detect_batch(texts), [""] * len(texts)
+        except Exception as exc:  # a detector bug must never stop the stream
+            log.error("detector failure on a batch of %d: %s", len(texts), type(exc).__name__)
+        findings: list[list[Finding]] = []
+        failures: list[str] = []
+        for text, source in zip(texts, sources, strict=True):
+            try:
+                findings.append(self.registry.detect_batch([text])[0])
+                failures.append("")
+            except Exception as exc:
+                log.error("detector failure on %s: %s", source, type(exc).__name__)
+                findings.append([])
+                failures.append(f"detector error {type(exc).__name__}")
+        return findings, failures
+
+
+def _at_least_review(action: Action) -> Action:
+    return "review" if action == "allow" else action

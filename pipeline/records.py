@@ -1,0 +1,123 @@
+"""The records every part of civicmod speaks: comments, findings, verdicts, dead letters.
+
+Each class is frozen and serialises to the JSON Schema committed in ``config/schemas/``.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Category = Literal["a", "b", "c", "d", "e", "f", "g", "h", "i"]
+Action = Literal["allow", "review", "remove"]
+
+CATEGORY_NAMES: dict[str, str] = {
+    "a": "vulgar language",
+    "b": "a personal attack",
+    "c": "discrimination on a protected class",
+    "d": "spam or an unrelated link",
+    "e": "advocating illegal activity",
+    "f": "copyright or trademark infringement",
+    "g": "personally identifiable medical or financial information",
+    "h": "information compromising safety, security or proceedings",
+    "i": "a repeat violator",
+}
+
+NonEmpty = Annotated[str, StringConstraints(min_length=1, max_length=512)]
+
+
+def utc_now() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def to_json_bytes(self) -> bytes:
+        """Serialise to compact UTF-8 JSON."""
+        return self.model_dump_json().encode("utf-8")
+
+
+class Comment(_Record):
+    """A public comment on one of the Town's social media pages."""
+
+    id: NonEmpty
+    platform: NonEmpty
+    page: NonEmpty
+    post: NonEmpty
+    parent: NonEmpty | None = None
+    author_id: NonEmpty
+    author_name: Annotated[str, StringConstraints(max_length=512)] = ""
+    text: Annotated[str, StringConstraints(min_length=1)]
+    created_at: datetime
+    url: Annotated[str, StringConstraints(max_length=2048)] | None = None
+    ingested_at: datetime = Field(default_factory=utc_now)
+
+    @property
+    def author_key(self) -> str:
+        """The Kafka key of this comment: ``platform:author_id`` (per-author partitioning)."""
+        return f"{self.platform}:{self.author_id}"
+
+
+class Evidence(_Record):
+    """A character span of the scored text and the words found there (masked where sensitive)."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class Finding(_Record):
+    """What one detector found in one comment, for one policy category."""
+
+    category: Category
+    score: float = Field(ge=0.0, le=1.0)
+    evidence: tuple[Evidence, ...] = ()
+    detector: NonEmpty
+    version: NonEmpty
+    label: str = ""
+
+
+class Verdict(_Record):
+    """The policy's decision on a comment, with every finding and the reasons in words."""
+
+    comment: Comment
+    findings: tuple[Finding, ...] = ()
+    action: Action
+    reasons: tuple[str, ...] = ()
+    policy_version: NonEmpty
+    model_version: NonEmpty
+    scored_chars: int = Field(ge=0)
+    truncated: bool = False
+    decided_at: datetime = Field(default_factory=utc_now)
+
+
+class DeadLetter(_Record):
+    """Input that could not become a comment: kept byte for byte with the reason why."""
+
+    raw_base64: str
+    error: NonEmpty
+    source: NonEmpty
+    received_at: datetime = Field(default_factory=utc_now)
+
+    @classmethod
+    def from_bytes(cls, raw: bytes, error: str, source: str) -> DeadLetter:
+        """Build a dead letter from the raw bytes that failed."""
+        return cls(raw_base64=base64.b64encode(raw).decode("ascii"), error=error, source=source)
+
+    @property
+    def raw(self) -> bytes:
+        """The original bytes."""
+        return base64.b64decode(self.raw_base64)
+
+
+SCHEMA_MODELS: dict[str, type[BaseModel]] = {
+    "comment": Comment,
+    "finding": Finding,
+    "verdict": Verdict,
+    "deadletter": DeadLetter,
+}

@@ -1,0 +1,146 @@
+"""One frozen, typed settings object for every civicmod process.
+
+Values come, highest first, from: ``CIVICMOD_*`` environment variables (nested with ``__``,
+e.g. ``CIVICMOD_S3__ENDPOINT_URL``), an optional YAML file named by ``CIVICMOD_CONFIG_FILE``,
+then ``config/defaults.yaml`` beside the code. Secrets are :class:`SecretStr` and never printed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+REPO_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+DEFAULTS_FILE = REPO_CONFIG_DIR / "defaults.yaml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class KafkaSettings(_Section):
+    """Where the broker is and how topics are laid out."""
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    partitions: int = Field(default=4, ge=1)
+    replication_factor: int = Field(default=1, ge=1)
+    group_join_timeout_ms: int = Field(default=6000, ge=1000)
+
+
+class TopicSettings(_Section):
+    """The names of the topics civicmod reads and writes."""
+
+    raw: str = "comments.raw"
+    verdicts: str = "comments.verdicts"
+    flagged: str = "comments.flagged"
+    deadletter: str = "comments.deadletter"
+    actions: str = "moderation.actions"
+
+    def all(self) -> list[str]:
+        """Every topic name, in data-path order."""
+        return [self.raw, self.verdicts, self.flagged, self.deadletter, self.actions]
+
+
+class S3Settings(_Section):
+    """The S3-compatible archive and the pipeline's identity on it."""
+
+    endpoint_url: str = "http://127.0.0.1:8333"
+    region: str = "us-east-1"
+    access_key: SecretStr = SecretStr("")
+    secret_key: SecretStr = SecretStr("")
+    archive_bucket: str = "civicmod-archive"
+    retention_days: int = Field(default=1825, ge=1)
+
+
+class IngestSettings(_Section):
+    """Limits on what is accepted as a comment."""
+
+    max_text_chars: int = Field(default=20_000, ge=1)
+    max_request_bytes: int = Field(default=1_048_576, ge=1024)
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8088, ge=0, le=65535)
+
+
+class WorkerSettings(_Section):
+    """The Faust moderation worker."""
+
+    app_id: str = "civicmod-moderation"
+    batch_size: int = Field(default=500, ge=1)
+    batch_within_seconds: float = Field(default=0.5, gt=0)
+    score_window_chars: int = Field(default=10_000, ge=100)
+
+
+class SinkSettings(_Section):
+    """The archive sink: batching and its consumer group."""
+
+    group_id: str = "civicmod-archive"
+    batch_max_records: int = Field(default=1000, ge=1)
+    batch_max_bytes: int = Field(default=8_000_000, ge=1024)
+    idle_flush_seconds: float = Field(default=1.0, gt=0)
+    fault_kill_after_put: bool = False
+
+
+class EmbeddedSettings(_Section):
+    """The embedded one-machine stack (SeaweedFS + Tansu) started by ``civicmod up``."""
+
+    enabled: bool = True
+    state_dir: Path = Path(".civicmod")
+    s3_port: int = 8333
+    broker_port: int = 9092
+    broker_bucket: str = "civicmod-broker"
+
+
+class Settings(BaseSettings):
+    """Every setting of civicmod; build with :func:`load_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CIVICMOD_", env_nested_delimiter="__", frozen=True, extra="forbid"
+    )
+
+    kafka: KafkaSettings = KafkaSettings()
+    topics: TopicSettings = TopicSettings()
+    s3: S3Settings = S3Settings()
+    ingest: IngestSettings = IngestSettings()
+    worker: WorkerSettings = WorkerSettings()
+    sink: SinkSettings = SinkSettings()
+    embedded: EmbeddedSettings = EmbeddedSettings()
+    policy_file: Path = REPO_CONFIG_DIR / "policy.yaml"
+    log_level: str = "INFO"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Order the sources: arguments, environment, the user's YAML, the defaults YAML."""
+        yaml_files = [DEFAULTS_FILE]
+        user_file = os.environ.get("CIVICMOD_CONFIG_FILE")
+        if user_file:
+            yaml_files.append(Path(user_file))
+        return (
+            init_settings,
+            env_settings,
+            YamlConfigSettingsSource(settings_cls, yaml_file=yaml_files),
+        )
+
+    def masked(self) -> dict[str, Any]:
+        """The settings as plain data with every secret masked (for ``config show``)."""
+        return self.model_dump(mode="json")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings from the environment and YAML files (keyword overrides win)."""
+    return Settings(**overrides)

@@ -1,0 +1,75 @@
+"""``civicmod status``: services, topics, consumer-group lag and the archive's size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+
+from pipeline.settings import Settings
+from pipeline.stack.ports import wait_listening
+from sinks.s3 import s3_client
+from sinks.store import ArchiveStore
+
+@dataclass
+class Status:
+    """A snapshot of the running system."""
+
+    services: dict[str, bool] = field(default_factory=dict)
+    end_offsets: dict[str, int] = field(default_factory=dict)
+    lag: dict[str, int] = field(default_factory=dict)
+    archive_objects: int | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def _endpoint_up(url: str) -> bool:
+    parsed = urlparse(url if "://" in url else f"tcp://{url}")
+    return wait_listening(parsed.port or 80, parsed.hostname or "127.0.0.1")
+
+
+def collect_status(settings: Settings) -> Status:
+    """Probe the broker and the archive; unreachable parts are reported, never raised."""
+    status = Status()
+    status.services["kafka"] = _endpoint_up(settings.kafka.bootstrap_servers.split(",")[0])
+    status.services["s3"] = _endpoint_up(settings.s3.endpoint_url)
+    if status.services["kafka"]:
+        try:
+            _kafka_status(settings, status)
+        except Exception as exc:
+            status.errors.append(f"kafka: {type(exc).__name__}: {exc}")
+    if status.services["s3"]:
+        try:
+            store = ArchiveStore(s3_client(settings.s3), settings.s3.archive_bucket)
+            status.archive_objects = sum(1 for _ in store.keys(""))
+        except Exception as exc:
+            status.errors.append(f"s3: {type(exc).__name__}")
+    return status
+
+
+def committed_offsets(admin: KafkaAdminClient, group: str) -> dict[TopicPartition, int]:
+    """The offsets ``group`` has committed (partitions never committed are left out)."""
+    found = admin.list_group_offsets(group).get(group, {})
+    return {tp: meta.offset for tp, meta in found.items() if meta.offset >= 0}
+
+
+def _kafka_status(settings: Settings, status: Status) -> None:
+    consumer = KafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers)
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers)
+    try:
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in settings.topics.all()
+            for p in sorted(consumer.partitions_for_topic(topic) or ())
+        ]
+        ends = consumer.end_offsets(partitions)
+        for tp in partitions:
+            status.end_offsets[tp.topic] = status.end_offsets.get(tp.topic, 0) + ends[tp]
+        for group in (settings.sink.group_id, settings.worker.app_id):
+            committed = committed_offsets(admin, group)
+            status.lag[group] = sum(
+                max(ends.get(tp, 0) - offset, 0) for tp, offset in committed.items()
+            )
+    finally:
+        consumer.close()
+        admin.close()

@@ -1,0 +1,183 @@
+"""The archive sink: a plain Kafka consumer that writes batches to S3, then commits.
+
+Guarantees (docs/archive.md):
+- no loss: a partition's offset is committed only after the PUT holding its records succeeded;
+- no duplicates: object keys derive from (topic, partition, first offset), PUTs are create-only
+  and, when a partition is assigned, the sink resumes after the last offset found in S3 itself,
+  so a crash between PUT and commit never archives a record twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from kafka import KafkaConsumer, TopicPartition
+from kafka.consumer.subscription_state import ConsumerRebalanceListener
+from kafka.structs import OffsetAndMetadata
+
+from pipeline.settings import Settings
+from sinks import layout
+from sinks.jsonl import ArchivedRecord, serialize
+from sinks.store import ArchiveStore, ObjectExists
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 2.0
+
+
+@dataclass
+class _Batch:
+    records: list[ArchivedRecord] = field(default_factory=list)
+    size: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def first_offset(self) -> int:
+        return self.records[0].offset
+
+    @property
+    def last_offset(self) -> int:
+        return self.records[-1].offset
+
+
+class ArchiveSink:
+    """Consumes the archived topics and writes each partition's batches to the bucket."""
+
+    def __init__(self, settings: Settings, store: ArchiveStore) -> None:
+        self.settings = settings
+        self.store = store
+        self.topics = [settings.topics.verdicts, settings.topics.deadletter]
+        self.batches: dict[TopicPartition, _Batch] = {}
+        self.last_day: dict[TopicPartition, date] = {}
+        self.paused_until: dict[TopicPartition, float] = {}
+        self.archived_records = 0
+        self.consumer = KafkaConsumer(
+            bootstrap_servers=settings.kafka.bootstrap_servers,
+            group_id=settings.sink.group_id,
+            client_id="civicmod-archive-sink",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_interval_ms=settings.kafka.group_join_timeout_ms,
+            session_timeout_ms=settings.kafka.group_join_timeout_ms,
+            heartbeat_interval_ms=max(settings.kafka.group_join_timeout_ms // 4, 500),
+        )
+
+    def run(self, stop: threading.Event) -> None:
+        """Consume until ``stop`` is set; then flush what is batched and close."""
+        self.consumer.subscribe(self.topics, listener=_Rebalance(self))
+        try:
+            while not stop.is_set():
+                self.poll_once()
+            self.flush_all()
+        finally:
+            self.consumer.close(autocommit=False)
+
+    def poll_once(self) -> None:
+        """One poll: batch what arrived, flush full or idle batches, resume paused partitions."""
+        self._resume_due()
+        polled = self.consumer.poll(timeout_ms=200, max_records=self.settings.sink.batch_max_records)
+        for tp, messages in polled.items():
+            for message in messages:
+                self._add(tp, message)
+        idle = self.settings.sink.idle_flush_seconds
+        now = time.monotonic()
+        for tp in [tp for tp, b in self.batches.items() if now - b.started >= idle]:
+            self.flush(tp)
+
+    def flush_all(self) -> None:
+        """Flush every pending batch."""
+        for tp in list(self.batches):
+            self.flush(tp)
+
+    def _add(self, tp: TopicPartition, message: Any) -> None:
+        batch = self.batches.setdefault(tp, _Batch())
+        value = message.value or b""
+        batch.records.append(
+            ArchivedRecord(tp.topic, tp.partition, message.offset, message.timestamp,
+                           message.key, value)
+        )
+        batch.size += len(value)
+        sink = self.settings.sink
+        if len(batch.records) >= sink.batch_max_records or batch.size >= sink.batch_max_bytes:
+            self.flush(tp)
+
+    def flush(self, tp: TopicPartition) -> None:
+        """PUT one partition's batch, then commit; on failure seek back and retry later."""
+        batch = self.batches.pop(tp, None)
+        if batch is None or not batch.records:
+            return
+        day = max(layout.day_of(batch.records[0].timestamp_ms), self.last_day.get(tp, date.min))
+        key = layout.object_key(tp.topic, tp.partition, batch.first_offset, day)
+        try:
+            try:
+                self.store.put_create_only(
+                    key, serialize(batch.records), batch.first_offset, batch.last_offset,
+                    len(batch.records),
+                )
+                next_offset = batch.last_offset + 1
+                self.archived_records += len(batch.records)
+            except ObjectExists:
+                next_offset = self.store.last_offset_of(key) + 1
+                log.warning("%s exists already; resuming %s at %d", key, tp, next_offset)
+                if next_offset <= batch.last_offset:
+                    self.consumer.seek(tp, next_offset)
+            self.last_day[tp] = day
+            if self.settings.sink.fault_kill_after_put:
+                os.kill(os.getpid(), signal.SIGKILL)  # fault injection: crash before commit
+            self.consumer.commit({tp: OffsetAndMetadata(next_offset, "", -1)})
+        except Exception as exc:
+            log.error(
+                "archive write failed for %s[%d]@%d: %s; retrying in %.0fs",
+                tp.topic, tp.partition, batch.first_offset, type(exc).__name__,
+                RETRY_AFTER_SECONDS,
+            )
+            self._retry_later(tp, batch.first_offset)
+
+    def _retry_later(self, tp: TopicPartition, offset: int) -> None:
+        if tp not in self.consumer.assignment():
+            return
+        self.consumer.seek(tp, offset)
+        self.consumer.pause(tp)
+        self.paused_until[tp] = time.monotonic() + RETRY_AFTER_SECONDS
+
+    def _resume_due(self) -> None:
+        now = time.monotonic()
+        due = [tp for tp, until in self.paused_until.items() if until <= now]
+        for tp in due:
+            del self.paused_until[tp]
+            if tp in self.consumer.assignment():
+                self.consumer.resume(tp)
+
+    def on_assigned(self, partitions: list[TopicPartition]) -> None:
+        """Resume each assigned partition after the last offset archived in S3."""
+        for tp in partitions:
+            mark = self.store.high_water_mark(tp.topic, tp.partition)
+            if mark is not None:
+                self.consumer.seek(tp, mark.last_offset + 1)
+                self.last_day[tp] = mark.day
+                log.info("%s[%d] resumes at %d (from the archive)", tp.topic, tp.partition,
+                         mark.last_offset + 1)
+
+    def on_revoked(self, partitions: list[TopicPartition]) -> None:
+        """Drop unwritten batches of revoked partitions: their offsets were never committed."""
+        for tp in partitions:
+            self.batches.pop(tp, None)
+            self.paused_until.pop(tp, None)
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, sink: ArchiveSink) -> None:
+        self.sink = sink
+
+    def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        self.sink.on_revoked(revoked)
+
+    def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        self.sink.on_assigned(assigned)

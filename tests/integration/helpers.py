@@ -1,0 +1,75 @@
+"""Helpers for integration tests: isolated topic sets, child processes, bounded waits."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from kafka import KafkaConsumer, TopicPartition
+
+from pipeline.settings import Settings, SinkSettings, TopicSettings, WorkerSettings
+from pipeline.stack.processes import ManagedProcess
+from pipeline.stack.supervisor import civicmod_process
+from pipeline.topics import create_topics
+from sinks.s3 import s3_client
+from sinks.store import ArchiveStore
+
+T = TypeVar("T")
+
+
+def isolated(stack: Settings, name: str, **sink: Any) -> Settings:
+    """Settings on the shared stack with topics, groups and app id of their own."""
+    topics = TopicSettings(**{
+        field: f"{name}.{default}" for field, default in TopicSettings().model_dump().items()
+    })
+    settings = stack.model_copy(update={
+        "topics": topics,
+        "sink": SinkSettings(group_id=f"{name}-archive", idle_flush_seconds=0.5, **sink),
+        "worker": WorkerSettings(app_id=f"{name}-moderation", batch_within_seconds=0.2),
+    })
+    create_topics(settings)
+    return settings
+
+
+def start(name: str, args: list[str], settings: Settings) -> ManagedProcess:
+    """Start a ``civicmod`` sub-command as a child process."""
+    process = civicmod_process(name, args, settings)
+    process.start()
+    return process
+
+
+def wait_for(check: Callable[[], T | None], timeout: float, what: str) -> T:
+    """Poll ``check`` until it returns a truthy value; fail naming ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(0.3)
+
+
+def archive_store(settings: Settings) -> ArchiveStore:
+    """The archive as the pipeline identity sees it."""
+    return ArchiveStore(s3_client(settings.s3), settings.s3.archive_bucket)
+
+
+def read_topic(settings: Settings, topic: str, expected: int, timeout: float) -> list[Any]:
+    """Every message of ``topic`` from the beginning (no consumer group), until ``expected``."""
+    consumer = KafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers,
+                             enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p)
+                      for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        messages: list[Any] = []
+        deadline = time.monotonic() + timeout
+        while len(messages) < expected and time.monotonic() < deadline:
+            for batch in consumer.poll(timeout_ms=500).values():
+                messages.extend(batch)
+        return messages
+    finally:
+        consumer.close()
