@@ -12,6 +12,7 @@ from pipeline.stack.ports import wait_listening
 from sinks.s3 import s3_client
 from sinks.store import ArchiveStore
 
+
 @dataclass
 class Status:
     """A snapshot of the running system."""

@@ -28,7 +28,9 @@ def parse_comment(raw: bytes, max_text_chars: int) -> Comment:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidComment(f"malformed JSON: {exc.msg} at line {exc.lineno} col {exc.colno}")
+        raise InvalidComment(
+            f"malformed JSON: {exc.msg} at line {exc.lineno} col {exc.colno}"
+        ) from exc
     return comment_from_object(data, max_text_chars)
 
 

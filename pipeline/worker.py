@@ -44,6 +44,8 @@ def build_app(settings: Settings, moderator: Moderator) -> faust.App:
         topic_allow_declare=False,
         topic_disable_leader=True,
         broker_rebalance_timeout=settings.kafka.group_join_timeout_ms / 1000,
+        broker_session_timeout=settings.kafka.group_join_timeout_ms / 1000,
+        broker_heartbeat_interval=settings.kafka.group_join_timeout_ms / 4000,
         producer_linger=0.01,
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",
@@ -76,6 +78,7 @@ def build_app(settings: Settings, moderator: Moderator) -> faust.App:
 
     @app.agent(source)
     async def moderate(stream: faust.StreamT[bytes]) -> None:
+        assert isinstance(stream, faust.Stream)  # take_events is not on the StreamT protocol
         async for events in stream.take_events(
             settings.worker.batch_size, within=settings.worker.batch_within_seconds
         ):

@@ -82,7 +82,8 @@ class ArchiveSink:
     def poll_once(self) -> None:
         """One poll: batch what arrived, flush full or idle batches, resume paused partitions."""
         self._resume_due()
-        polled = self.consumer.poll(timeout_ms=200, max_records=self.settings.sink.batch_max_records)
+        limit = self.settings.sink.batch_max_records
+        polled = self.consumer.poll(timeout_ms=200, max_records=limit)
         for tp, messages in polled.items():
             for message in messages:
                 self._add(tp, message)
@@ -172,7 +173,7 @@ class ArchiveSink:
             self.paused_until.pop(tp, None)
 
 
-class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+class _Rebalance(ConsumerRebalanceListener):
     def __init__(self, sink: ArchiveSink) -> None:
         self.sink = sink
 
