@@ -74,3 +74,12 @@ def _kafka_status(settings: Settings, status: Status) -> None:
     finally:
         consumer.close()
         admin.close()
+
+
+def summary_line(status: Status) -> str:
+    """One log line: services, messages per topic, lag per group, archive objects."""
+    services = " ".join(f"{name}={'up' if up else 'DOWN'}" for name, up in status.services.items())
+    topics = " ".join(f"{topic}={end}" for topic, end in status.end_offsets.items())
+    lag = " ".join(f"{group}={value}" for group, value in status.lag.items())
+    return (f"{services} | end offsets: {topics or '?'} | lag: {lag or '?'} | "
+            f"archive objects: {status.archive_objects}")

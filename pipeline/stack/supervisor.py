@@ -13,11 +13,13 @@ from collections.abc import Mapping
 from pipeline.settings import Settings
 from pipeline.stack.embedded import EmbeddedServices, child_environment
 from pipeline.stack.processes import ManagedProcess
+from pipeline.status import collect_status, summary_line
 from pipeline.topics import create_topics
 
 log = logging.getLogger(__name__)
 
 RESTART_BACKOFF_SECONDS = (1, 2, 5, 10, 30)
+REPORT_EVERY_SECONDS = 10.0
 
 
 def civicmod_process(
@@ -39,6 +41,7 @@ class Supervisor:
         self.services: EmbeddedServices | None = None
         self.children: list[ManagedProcess] = []
         self.restarts: dict[str, int] = {}
+        self.effective = settings
 
     def start(self) -> Settings:
         """Start services (when embedded), topics, then worker, sink, HTTP ingest and demo."""
@@ -48,6 +51,7 @@ class Supervisor:
             effective = self.services.start()
         else:
             create_topics(effective)
+        self.effective = effective
         self.children = [
             civicmod_process("worker", ["worker"], effective),
             civicmod_process("sink", ["sink"], effective),
@@ -66,8 +70,15 @@ class Supervisor:
         return effective
 
     def supervise(self, stop: threading.Event) -> None:
-        """Restart any long-running child that exits, with backoff, until ``stop`` is set."""
+        """Restart any long-running child that exits, with backoff, until ``stop`` is set.
+
+        Every ``REPORT_EVERY_SECONDS`` it logs a one-line summary (no comment text).
+        """
+        last_report = time.monotonic()
         while not stop.wait(1.0):
+            if time.monotonic() - last_report >= REPORT_EVERY_SECONDS:
+                last_report = time.monotonic()
+                log.info("%s", summary_line(collect_status(self.effective)))
             for child in self.children:
                 if child.alive() or child.name == "demo":
                     continue
