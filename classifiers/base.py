@@ -7,10 +7,14 @@ comment at a time, so vectorised detectors pay their fixed costs once per batch.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from pipeline.records import Finding
+
+log = logging.getLogger(__name__)
 
 
 @runtime_checkable
@@ -25,8 +29,20 @@ class Detector(Protocol):
         ...
 
 
+@dataclass
+class Detection:
+    """Everything the registry found in one text, and the detectors that failed on it."""
+
+    findings: list[Finding] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
 class Registry:
-    """An ordered set of detectors, run together over one batch."""
+    """An ordered set of detectors, run together over one batch.
+
+    A detector that raises never costs the other detectors' findings: its batch is retried
+    one text at a time, and each text it still fails on records the failure.
+    """
 
     def __init__(self, detectors: Sequence[Detector]) -> None:
         self.detectors = tuple(detectors)
@@ -36,10 +52,26 @@ class Registry:
         """A version string naming every detector and its version (stored with each verdict)."""
         return "+".join(f"{d.name}@{d.version}" for d in self.detectors) or "none"
 
-    def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+    def detect_batch(self, texts: Sequence[str]) -> list[Detection]:
         """Run every detector over the batch and merge the findings per text."""
-        merged: list[list[Finding]] = [[] for _ in texts]
+        merged = [Detection() for _ in texts]
         for detector in self.detectors:
-            for bucket, found in zip(merged, detector.detect_batch(texts), strict=True):
-                bucket.extend(found)
+            try:
+                results = detector.detect_batch(texts)
+            except Exception as exc:  # a detector bug must never stop the stream
+                log.error("%s failed on a batch of %d: %s", detector.name, len(texts),
+                          type(exc).__name__)
+                self._one_by_one(detector, texts, merged)
+                continue
+            for detection, found in zip(merged, results, strict=True):
+                detection.findings.extend(found)
         return merged
+
+    @staticmethod
+    def _one_by_one(detector: Detector, texts: Sequence[str], merged: list[Detection]) -> None:
+        for text, detection in zip(texts, merged, strict=True):
+            try:
+                detection.findings.extend(detector.detect_batch([text])[0])
+            except Exception as exc:
+                detection.failures.append(f"detector {detector.name} failed "
+                                          f"({type(exc).__name__})")

@@ -22,8 +22,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import yaml
 from better_profanity import profanity as _reference
@@ -74,31 +75,30 @@ def _class_body(chars: Iterable[str]) -> str:
     return "".join(parts)
 
 
-_A = _class_body(_ALLOWED)
-_GAP = f"(?:[^{_A}]++)?"
+# Every allowed non-ASCII character is replaced by '"' (allowed, in no list word) and every other
+# non-ASCII character by NUL (not allowed) before matching: offsets and token boundaries stay
+# those of the original text, and the regex classes stay ASCII-small.
+_ALLOWED_ASCII = frozenset(c for c in _ALLOWED if c.isascii())
+_A = _class_body(_ALLOWED_ASCII)
+_GAP = f"[^{_A}]*"
 _TOKEN_RE = re.compile(f"[{_A}]+")
-# Characters whose str.lower() changes length or allowed-ness; replaced before lowercasing so
-# offsets and token boundaries stay those of the original text. None of them is in a list word.
-_LOWER_FIX: dict[int, str] = {}
-for _cp in (0x130, *range(0x1C5, 0x1F3), *range(0x1F88, 0x1FFD), *range(0xA7C4, 0xA7C7)):
-    _c = chr(_cp)
-    _low = _c.lower()
-    if len(_low) != 1 or (_c in _ALLOWED) != (_low in _ALLOWED):
-        _LOWER_FIX[_cp] = "ß" if _c in _ALLOWED else "\x00"
-_LOWER_FIX_RE = re.compile(f"[{_class_body(chr(cp) for cp in _LOWER_FIX)}]")
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 # The last character of a text, when it alone is the last token: better-profanity never joins it.
 _LAST_SINGLE_RE = re.compile(f"[^{_A}][{_A}]\\Z")
 
 
-def _lower(text: str) -> str:
-    """Lowercase ``text`` keeping its length and its token boundaries."""
-    if _LOWER_FIX_RE.search(text):
-        text = text.translate(_LOWER_FIX)
+def _ascii_sentinel(m: re.Match[str]) -> str:
+    return '"' if m.group() in _ALLOWED else "\x00"
+
+
+def _prepare(text: str) -> str:
+    """Lowercase ``text`` and replace non-ASCII characters by sentinels, keeping offsets."""
+    if not text.isascii():
+        text = _NON_ASCII_RE.sub(_ascii_sentinel, text)
     return text.lower()
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """One vulgar word found: span in the original text, the list word and how it was found."""
 
     start: int
@@ -173,50 +173,126 @@ def _char_class(char: str, extended: bool) -> str:
     return re.escape(char) if len(subs) == 1 else f"[{_class_body(subs)}]"
 
 
-def _units(word: str, extended: bool) -> list[str] | None:
+Unit = tuple[bool, str]  # (may follow a gap of separators, regex of one letter or letter run)
+
+
+def _units(word: str, extended: bool, elongate: bool) -> list[Unit] | None:
     """Split a word into regex units for the trie, or None if it can never match.
 
-    A word made only of allowed characters may be spread over several tokens (any gap between
-    letters); in the extended (obfuscation) mode a letter may also be repeated: a run of n
-    letters in the word matches n letters, or at least max(3, n + 1).
+    A word made only of allowed characters may be spread over several tokens (a gap of
+    separators before any letter but the first); a word with separators ("blow job") must show
+    them literally. ``extended`` adds the obfuscation substitutes; ``elongate`` lets a run of a
+    letter be longer in the text than in the word ("fuuuck").
     """
     if word[0] not in _ALLOWED or word[-1] not in _ALLOWED:
         return None  # better-profanity only joins words, never trailing separators
     if not all(c in _ALLOWED for c in word):
-        return [_char_class(c, extended) if c in _ALLOWED else re.escape(c) for c in word]
-    if not extended:
-        return [(_GAP if i else "") + _char_class(c, False) for i, c in enumerate(word)]
-    units: list[str] = []
+        return [(False, _char_class(c, extended) if c in _ALLOWED else re.escape(c)) for c in word]
+    units: list[Unit] = []
     for run in re.finditer(r"(.)\1*", word):
-        cls = _char_class(run.group(1), True)
-        n = len(run.group(0))
-        more = f"(?:{cls}{cls}+)?" if n == 1 else f"{cls}*"
-        units.append((_GAP if units else "") + cls + f"(?:{_GAP}{cls})" * (n - 1) + more)
+        cls = _char_class(run.group(1), extended)
+        rest = f"{_GAP}{cls}" * (len(run.group(0)) - 1) + (f"{cls}*" if elongate else "")
+        units.append((bool(units), cls))
+        if rest:
+            units[-1] = (units[-1][0], cls + rest)
     return units
 
 
-def _compile(words: Iterable[str], extended: bool) -> tuple[re.Pattern[str], list[str]]:
-    """Compile the trie regex; group ``w<i>`` closes word ``i`` of the returned list."""
-    trie: dict[str, object] = {}
-    names: list[str] = []
-    for word in sorted(words):
-        units = _units(word, extended)
-        if units is None:
-            continue
-        node = trie
-        for unit in units:
-            node = node.setdefault(unit, {})  # type: ignore[assignment]
-        node[""] = len(names)
-        names.append(word)
+class _Trie:
+    """A trie over regex units; ``end`` is true where a word ends."""
 
-    def emit(node: dict[str, object]) -> str:
-        branches = [unit + emit(child) for unit, child in node.items() if unit and isinstance(
-            child, dict)]
-        if "" in node:
-            branches.append(f"(?P<w{node['']}>)")
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    def __init__(self) -> None:
+        self.children: dict[Unit, _Trie] = {}
+        self.end = False
 
-    return re.compile(f"(?<![{_A}]){emit(trie)}(?![{_A}])"), names
+    def regex(self) -> str:
+        """This node's branches as one regex.
+
+        The gap is written once before the alternation of the letters that may follow it, so
+        every branch starts with a letter and the engine rejects most branches on one compare.
+        No capturing groups: with one per word, each match costs 2.5 times as much.
+        """
+        gapped = [unit + child.regex() for (gap, unit), child in self.children.items() if gap]
+        branches = [unit + child.regex() for (gap, unit), child in self.children.items() if not gap]
+        if gapped:
+            branches.insert(0, _GAP + _alternation(gapped))
+        if self.end:
+            branches.append("")
+        return _alternation(branches)
+
+
+def _alternation(branches: list[str]) -> str:
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+# Connected classes of the substitution relation: every spelling of a word has the same key.
+_KEY_TABLE: dict[int, str] = {}
+for _rep, _group in (("a", "a@*4il1o0uve3!|"), ("s", "s$5"), ("t", "t7+")):
+    for _c in _group:
+        _KEY_TABLE[ord(_c)] = _rep
+_KEY_NO_EXTRAS = {**_KEY_TABLE, **{ord(c): None for c in _EXTRA_LETTERS}}
+_SEPARATOR_RE = re.compile(f"[^{_A}{_class_body(_EXTRA_LETTERS)}]+")
+_TRIPLE_RE = re.compile(r"(.)\1\1")
+
+
+def _squeeze(text: str) -> str:
+    return "".join(char for char, _ in groupby(text))
+
+
+def _keys(span: str) -> set[str]:
+    """Keys of a span: extra letters ("!") read as letters and as separators, runs squeezed."""
+    joined = _SEPARATOR_RE.sub("", span)
+    return {_squeeze(joined.translate(table)) for table in (_KEY_TABLE, _KEY_NO_EXTRAS)}
+
+
+class _WordSet:
+    """One mode's trie regex, and the way from a matched span back to its list word."""
+
+    def __init__(self, words: Iterable[str], extended: bool) -> None:
+        self.extended = extended
+        root = _Trie()
+        self._units: dict[str, list[Unit]] = {}
+        self._by_key: dict[str, list[str]] = {}
+        self._verifiers: dict[tuple[str, bool], re.Pattern[str]] = {}
+        for word in sorted(words):
+            units = _units(word, extended, elongate=extended)
+            if units is None:
+                continue
+            self._units[word] = units
+            for key in _keys(word):
+                self._by_key.setdefault(key, []).append(word)
+            node = root
+            for unit in units:
+                node = node.children.setdefault(unit, _Trie())
+            node.end = True
+        # The pattern starts with the separator before the word (the text is searched with a NUL
+        # in front): a leading character class lets the engine skip through tokens without
+        # trying a match inside them, which a look-behind would not.
+        self.pattern = re.compile(f"[^{_A}]{root.regex()}(?![{_A}])")
+        self.word_of = lru_cache(maxsize=65536)(self._word_of)
+
+    def _verifier(self, word: str, elongate: bool) -> re.Pattern[str]:
+        verifier = self._verifiers.get((word, elongate))
+        if verifier is None:
+            units = _units(word, self.extended, elongate) or []
+            verifier = self._verifiers[word, elongate] = re.compile(
+                "".join((_GAP if gap else "") + unit for gap, unit in units)
+            )
+        return verifier
+
+    def _word_of(self, span: str) -> str | None:
+        """The list word a matched (prepared) span spells, the first in sorted order.
+
+        None when only an elongation of at most one extra letter ("fuuck", "noob" for "nob")
+        makes it match: elongation counts from three letters in a row.
+        """
+        keyed = sorted({w for key in _keys(span) for w in self._by_key.get(key, ())})
+        for word in [*keyed, *self._units]:
+            if self._verifier(word, self.extended).fullmatch(span):
+                if self.extended and not _TRIPLE_RE.search(span):
+                    return word if self._verifier(word, False).fullmatch(span) else None
+                return word
+        return None  # unreachable: the span matched one of these words
 
 
 @lru_cache(maxsize=4096)
@@ -232,8 +308,6 @@ def _fold(char: str) -> str:
     )
     return folded if folded and folded.isascii() else char
 
-
-_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 
 
 class _Normalised:
@@ -273,8 +347,8 @@ class ProfanityMatcher:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self._base, self._base_names = _compile(lexicon.words, extended=False)
-        self._obf, self._obf_names = _compile(lexicon.words, extended=True)
+        self._base = _WordSet(lexicon.words, extended=False)
+        self._obf = _WordSet(lexicon.words, extended=True)
         # better-profanity joins a token with at most this many following tokens.
         self.max_joins = max(
             [1, *(sum(c not in _ALLOWED for c in w) for w in lexicon.list_words)]
@@ -283,46 +357,53 @@ class ProfanityMatcher:
     def contains(self, text: str) -> bool:
         """Whether ``text`` has any vulgar word (the fast verdict, no spans)."""
         if text.isascii():
-            return self._obf.search(_lower(text)) is not None
+            return self._obf.pattern.search("\x00" + text.lower()) is not None
         return bool(self.matches(text))
 
-    def matches(self, text: str) -> list[Match]:
-        """Every vulgar word in ``text``, non-overlapping, in order of position."""
-        found: list[Match] = []
-        if text.isascii():
-            low = _lower(text)
-            if self._obf.search(low) is None:
+    def matches(self, text: str, classify: bool = True) -> list[Match]:
+        """Every vulgar word in ``text``, non-overlapping, in order of position.
+
+        With ``classify`` false, ASCII text skips the base pass: the obfuscation pass finds a
+        superset of it there, so only the ``kind`` of a match may differ.
+        """
+        ascii_only = text.isascii()
+        low = text.lower() if ascii_only else _prepare(text)
+        if ascii_only:
+            found = self._obf_pass(low, None)
+            if not found or not classify:
                 return found
-            found.extend(self._obf_pass(low, None))
         else:
             norm = _Normalised(text)
-            found.extend(self._obf_pass(_lower(norm.text), norm))
-        found.extend(self._base_pass(text))
+            found = self._obf_pass(_prepare(norm.text), norm)
+        found.extend(self._base_pass(low))
         return _dedupe(found)
 
-    def _base_pass(self, text: str) -> list[Match]:
+    def _base_pass(self, low: str) -> list[Match]:
         # better-profanity never joins a one-character last token, so it cannot be part of a
         # match: cut it off.
-        if _LAST_SINGLE_RE.search(text):
-            text = text[:-1]
+        if _LAST_SINGLE_RE.search(low):
+            low = low[:-1]
         out: list[Match] = []
-        for m in self._base.finditer(_lower(text)):
-            word = self._base_names[int(m.lastgroup[1:])] if m.lastgroup else ""
-            tokens = len(_TOKEN_RE.findall(text, m.start(), m.end()))
+        for m in self._base.pattern.finditer("\x00" + low):
+            start, end = m.start(), m.end() - 1  # minus the NUL in front, plus the separator
+            word = self._base.word_of(low[start:end]) or ""
+            tokens = len(_TOKEN_RE.findall(low, start, end))
             if word in self.lexicon.additions:
                 kind: Kind = "addition"
             elif tokens > self.max_joins + 1:
                 kind = "obfuscation"
             else:
                 kind = "base"
-            out.append(Match(m.start(), m.end(), word, kind))
+            out.append(Match(start, end, word, kind))
         return out
 
     def _obf_pass(self, low: str, norm: _Normalised | None) -> list[Match]:
         out: list[Match] = []
-        for m in self._obf.finditer(low):
-            word = self._obf_names[int(m.lastgroup[1:])] if m.lastgroup else ""
-            start, end = m.start(), m.end()
+        for m in self._obf.pattern.finditer("\x00" + low):
+            start, end = m.start(), m.end() - 1
+            word = self._obf.word_of(low[start:end])
+            if word is None:
+                continue
             if norm is not None:
                 start, end = norm.origin(start), norm.origin(end - 1) + 1
             kind: Kind = "addition" if word in self.lexicon.additions else "obfuscation"
@@ -338,12 +419,8 @@ def _dedupe(found: list[Match]) -> list[Match]:
     found.sort(key=lambda m: (m.start, -m.end, _KIND_RANK[m.kind]))
     kept: list[Match] = []
     for m in found:
-        if kept and m.start < kept[-1].end:
-            last = kept[-1]
-            if (m.start, m.end) == (last.start, last.end) and m.kind == "base":
-                kept[-1] = m
-            continue
-        kept.append(m)
+        if not kept or m.start >= kept[-1].end:
+            kept.append(m)
     return kept
 
 
@@ -368,7 +445,7 @@ class ProfanityDetector:
 
     def detect(self, text: str) -> list[Finding]:
         """Findings for one text: empty, or one finding with every match as evidence."""
-        found = self.matcher.matches(text)
+        found = self.matcher.matches(text, classify=False)
         if not found:
             return []
         label = "strong" if any(self.severity(m.word) == "strong" for m in found) else "mild"

@@ -3,7 +3,8 @@
 - 202 ``{"accepted": n}`` when every comment is valid;
 - 400 ``{"accepted": n, "rejected": [{"index", "field", "error"}]}`` otherwise: the valid ones
   are accepted, each rejected one is dead-lettered with its reason (resend only those);
-- 413 when the body is over ``ingest.max_request_bytes``.
+- 413 when the body is over ``ingest.max_request_bytes``;
+- 503 when the broker did not acknowledge everything (nothing is lost: retry the request).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from pipeline.ingest import CommentProducer, IngestCounts
+from pipeline.ingest import CommentProducer, IngestCounts, ProduceFailed
 from pipeline.records import DeadLetter
 from pipeline.settings import Settings
 
@@ -30,7 +31,7 @@ async def post_comments(request: web.Request) -> web.Response:
         payload: Any = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         producer.send_deadletter(DeadLetter.from_bytes(body, f"malformed JSON: {exc}", source))
-        await asyncio.to_thread(producer.flush)
+        await _flush(producer)
         return web.json_response({"error": f"malformed JSON: {exc}", "field": None}, status=400)
     items = payload if isinstance(payload, list) else [payload]
     counts = IngestCounts()
@@ -39,7 +40,7 @@ async def post_comments(request: web.Request) -> web.Response:
         error = producer.accept_object(item, f"{source}#{index}", counts)
         if error is not None:
             rejected.append({"index": index, "field": error.field, "error": error.reason})
-    await asyncio.to_thread(producer.flush)
+    await _flush(producer)
     if rejected:
         if not isinstance(payload, list):
             first = rejected[0]
@@ -48,6 +49,17 @@ async def post_comments(request: web.Request) -> web.Response:
             )
         return web.json_response({"accepted": counts.accepted, "rejected": rejected}, status=400)
     return web.json_response({"accepted": counts.accepted}, status=202)
+
+
+async def _flush(producer: CommentProducer) -> None:
+    """Wait for the broker's acknowledgements; answer 503 if it refused anything."""
+    try:
+        await asyncio.to_thread(producer.flush)
+    except ProduceFailed as exc:
+        raise web.HTTPServiceUnavailable(
+            text=json.dumps({"error": f"not stored, retry later: {exc}"}),
+            content_type="application/json",
+        ) from exc
 
 
 async def health(_: web.Request) -> web.Response:

@@ -14,10 +14,15 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from kafka import KafkaProducer
+from kafka.producer.future import FutureRecordMetadata
 
 from pipeline.records import Comment, DeadLetter
 from pipeline.settings import Settings
 from pipeline.validation import InvalidComment, comment_from_object, parse_comment
+
+
+class ProduceFailed(RuntimeError):
+    """The broker refused or never acknowledged some messages; the message says how many."""
 
 
 @dataclass
@@ -40,18 +45,23 @@ class CommentProducer:
             linger_ms=10,
             max_request_size=max(settings.ingest.max_request_bytes * 2, 1_048_576),
         )
+        self.pending: list[FutureRecordMetadata] = []
 
     def send_comment(self, comment: Comment) -> None:
         """Queue one valid comment for ``comments.raw``."""
-        self.producer.send(
-            self.settings.topics.raw,
-            key=comment.author_key.encode("utf-8"),
-            value=comment.to_json_bytes(),
+        self.pending.append(
+            self.producer.send(
+                self.settings.topics.raw,
+                key=comment.author_key.encode("utf-8"),
+                value=comment.to_json_bytes(),
+            )
         )
 
     def send_deadletter(self, letter: DeadLetter) -> None:
         """Queue one dead letter for ``comments.deadletter``."""
-        self.producer.send(self.settings.topics.deadletter, value=letter.to_json_bytes())
+        self.pending.append(
+            self.producer.send(self.settings.topics.deadletter, value=letter.to_json_bytes())
+        )
 
     def accept_raw(self, raw: bytes, source: str, counts: IngestCounts) -> InvalidComment | None:
         """Validate ``raw`` and queue it as a comment or a dead letter; return the error."""
@@ -70,7 +80,7 @@ class CommentProducer:
         try:
             comment = comment_from_object(data, self.settings.ingest.max_text_chars)
         except InvalidComment as exc:
-            raw = json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogateescape")
+            raw = json.dumps(data).encode("ascii")  # ASCII escapes: lone surrogates survive
             self.send_deadletter(DeadLetter.from_bytes(raw, exc.reason, source))
             counts.dead_lettered += 1
             return exc
@@ -79,13 +89,24 @@ class CommentProducer:
         return None
 
     def flush(self, timeout: float = 60.0) -> None:
-        """Block until every queued message is acknowledged by the broker."""
+        """Block until every queued message is acknowledged; raise :class:`ProduceFailed` if
+        the broker refused any of them."""
         self.producer.flush(timeout=timeout)
+        pending, self.pending = self.pending, []
+        failed = [f for f in pending if not f.succeeded()]
+        if failed:
+            first = failed[0].exception
+            raise ProduceFailed(
+                f"{len(failed)} of {len(pending)} messages not acknowledged "
+                f"({type(first).__name__ if first else 'timeout'})"
+            )
 
     def close(self) -> None:
-        """Flush and close the producer."""
-        self.producer.flush()
-        self.producer.close()
+        """Flush (raising :class:`ProduceFailed` on refusals) and close the producer."""
+        try:
+            self.flush()
+        finally:
+            self.producer.close()
 
 
 def jsonl_lines(stream: IO[bytes], name: str) -> Iterator[tuple[bytes, str]]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from classifiers.base import Registry
 from pipeline.policy import Policy
-from pipeline.records import Action, DeadLetter, Finding, Verdict
+from pipeline.records import Action, DeadLetter, Verdict
 from pipeline.validation import InvalidComment, parse_comment
 
 log = logging.getLogger(__name__)
@@ -62,21 +62,22 @@ class Moderator:
             else:
                 valid.append((index, comment))
         windows = [comment.text[: self.score_window_chars] for _, comment in valid]
-        findings, failures = self._detect(windows, [messages[i].source for i, _ in valid])
-        for (index, comment), found, failure in zip(valid, findings, failures, strict=True):
-            action, reasons = self.policy.decide(found)
+        detections = self.registry.detect_batch(windows)
+        for (index, comment), detection in zip(valid, detections, strict=True):
+            action, reasons = self.policy.decide(detection.findings)
             truncated = len(comment.text) > self.score_window_chars
             if truncated:
                 reasons.append(
                     f"Scored on the first {self.score_window_chars} of "
                     f"{len(comment.text)} characters only"
                 )
-            if failure:
+            if detection.failures:
                 action = _at_least_review(action)
-                reasons.append(f"Not fully scored: {failure}; sent to review")
+                failures = "; ".join(detection.failures)
+                reasons.append(f"Not fully scored: {failures}; sent to review")
             verdict = Verdict(
                 comment=comment,
-                findings=tuple(found),
+                findings=tuple(detection.findings),
                 action=action,
                 reasons=tuple(reasons),
                 policy_version=self.policy.version,
@@ -86,26 +87,6 @@ class Moderator:
             )
             outcomes[index] = Outcome(key=comment.author_key.encode("utf-8"), verdict=verdict)
         return [outcome for outcome in outcomes if outcome is not None]
-
-    def _detect(
-        self, texts: list[str], sources: list[str]
-    ) -> tuple[list[list[Finding]], list[str]]:
-        """Score the batch; if a detector fails, isolate the failing texts one by one."""
-        try:
-            return self.registry.detect_batch(texts), [""] * len(texts)
-        except Exception as exc:  # a detector bug must never stop the stream
-            log.error("detector failure on a batch of %d: %s", len(texts), type(exc).__name__)
-        findings: list[list[Finding]] = []
-        failures: list[str] = []
-        for text, source in zip(texts, sources, strict=True):
-            try:
-                findings.append(self.registry.detect_batch([text])[0])
-                failures.append("")
-            except Exception as exc:
-                log.error("detector failure on %s: %s", source, type(exc).__name__)
-                findings.append([])
-                failures.append(f"detector error {type(exc).__name__}")
-        return findings, failures
 
 
 def _at_least_review(action: Action) -> Action:

@@ -129,11 +129,13 @@ class Settings(BaseSettings):
         yaml_files = [DEFAULTS_FILE]
         user_file = os.environ.get("CIVICMOD_CONFIG_FILE")
         if user_file:
+            if not Path(user_file).is_file():
+                raise FileNotFoundError(f"CIVICMOD_CONFIG_FILE names no file: {user_file}")
             yaml_files.append(Path(user_file))
         return (
             init_settings,
             env_settings,
-            YamlConfigSettingsSource(settings_cls, yaml_file=yaml_files),
+            YamlConfigSettingsSource(settings_cls, yaml_file=yaml_files, deep_merge=True),
         )
 
     def masked(self) -> dict[str, Any]:

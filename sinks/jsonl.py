@@ -31,8 +31,10 @@ class ArchivedRecord:
             "key": self.key.decode("utf-8", "replace") if self.key is not None else None,
         }
         try:
-            line["record"] = json.loads(self.value)
-        except ValueError:
+            record = json.loads(self.value)
+            json.dumps(record, ensure_ascii=False).encode("utf-8")  # lone surrogates fail here
+            line["record"] = record
+        except ValueError:  # not JSON, or JSON that cannot be written back as UTF-8
             line["raw_base64"] = base64.b64encode(self.value).decode("ascii")
         return line
 
