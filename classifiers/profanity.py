@@ -191,7 +191,9 @@ def _units(word: str, extended: bool, elongate: bool) -> list[Unit] | None:
     units: list[Unit] = []
     for run in re.finditer(r"(.)\1*", word):
         cls = _char_class(run.group(1), extended)
-        rest = f"{_GAP}{cls}" * (len(run.group(0)) - 1) + (f"{cls}*" if elongate else "")
+        # Elongation repeats letters and digits only, so "titi!!!" keeps its "!!!" out.
+        more = _char_class(run.group(1), False) + "*" if elongate else ""
+        rest = f"{_GAP}{cls}" * (len(run.group(0)) - 1) + more
         units.append((bool(units), cls))
         if rest:
             units[-1] = (units[-1][0], cls + rest)
@@ -355,26 +357,25 @@ class ProfanityMatcher:
         )
 
     def contains(self, text: str) -> bool:
-        """Whether ``text`` has any vulgar word (the fast verdict, no spans)."""
-        if text.isascii():
-            return self._obf.pattern.search("\x00" + text.lower()) is not None
-        return bool(self.matches(text))
+        """Whether ``text`` has any vulgar word."""
+        return bool(self.matches(text, classify=False))
 
     def matches(self, text: str, classify: bool = True) -> list[Match]:
         """Every vulgar word in ``text``, non-overlapping, in order of position.
 
-        With ``classify`` false, ASCII text skips the base pass: the obfuscation pass finds a
-        superset of it there, so only the ``kind`` of a match may differ.
+        On ASCII text the obfuscation pass finds a superset of the base pass, so when it finds
+        nothing the base pass is skipped; with ``classify`` false it is also skipped when the
+        obfuscation pass kept all it found (then only the ``kind`` of a match may differ).
         """
         ascii_only = text.isascii()
         low = text.lower() if ascii_only else _prepare(text)
         if ascii_only:
-            found = self._obf_pass(low, None)
-            if not found or not classify:
+            found, rejected = self._obf_pass(low, None)
+            if not (found or rejected) or (found and not rejected and not classify):
                 return found
         else:
             norm = _Normalised(text)
-            found = self._obf_pass(_prepare(norm.text), norm)
+            found, _ = self._obf_pass(_prepare(norm.text), norm)
         found.extend(self._base_pass(low))
         return _dedupe(found)
 
@@ -397,18 +398,21 @@ class ProfanityMatcher:
             out.append(Match(start, end, word, kind))
         return out
 
-    def _obf_pass(self, low: str, norm: _Normalised | None) -> list[Match]:
+    def _obf_pass(self, low: str, norm: _Normalised | None) -> tuple[list[Match], bool]:
+        """Matches of the obfuscation regex, and whether any was rejected (short elongation)."""
         out: list[Match] = []
+        rejected = False
         for m in self._obf.pattern.finditer("\x00" + low):
             start, end = m.start(), m.end() - 1
             word = self._obf.word_of(low[start:end])
             if word is None:
+                rejected = True
                 continue
             if norm is not None:
                 start, end = norm.origin(start), norm.origin(end - 1) + 1
             kind: Kind = "addition" if word in self.lexicon.additions else "obfuscation"
             out.append(Match(start, end, word, kind))
-        return out
+        return out, rejected
 
 
 _KIND_RANK: dict[str, int] = {"base": 0, "addition": 1, "obfuscation": 2}

@@ -817,7 +817,7 @@ MALFORMED_KINDS: tuple[str, ...] = (
     "nul_before_json",
     "unknown_field",
     "id_too_long",
-    "empty_line",
+    "blank_line",
 )
 _REQUIRED = ("id", "platform", "page", "post", "author_id", "text", "created_at")
 
@@ -866,8 +866,8 @@ def _malformed(kind: str, base: dict[str, object], rng: random.Random, max_chars
         return _dumps({**base, "likes": rng.randrange(1000)})
     if kind == "id_too_long":
         return _dumps({**base, "id": "x" * 600})
-    if kind == "empty_line":
-        return rng.choice((b"", b"   ", b"\t"))
+    if kind == "blank_line":  # whitespace only: a truly empty JSONL line is no record at all
+        return rng.choice((b" ", b"   ", b"\t"))
     raise ValueError(f"unknown malformed kind {kind!r}")
 
 

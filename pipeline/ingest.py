@@ -110,10 +110,14 @@ class CommentProducer:
 
 
 def jsonl_lines(stream: IO[bytes], name: str) -> Iterator[tuple[bytes, str]]:
-    """Each non-blank line of a JSON Lines byte stream, with a ``file:line`` source."""
+    """Each non-empty line of a JSON Lines byte stream, with a ``file:line`` source.
+
+    Empty lines carry nothing and are skipped; a whitespace-only line is passed on (and so
+    dead-lettered), since it may be a damaged record.
+    """
     for number, line in enumerate(stream, start=1):
         stripped = line.rstrip(b"\r\n")
-        if stripped.strip():
+        if stripped:
             yield stripped, f"{name}:{number}"
 
 
