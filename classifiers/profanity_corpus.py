@@ -64,8 +64,9 @@ _ENDINGS = ("", "", ".", "!", "?", ",", "!!", " :(", "...")
 def list_words() -> list[str]:
     """better-profanity's default word list, lowercased and sorted (as the library loads it)."""
     path = Path(get_complete_path_of_file("profanity_wordlist.txt"))
-    return sorted({w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines()
-                   if w.strip()})
+    return sorted(
+        {w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines() if w.strip()}
+    )
 
 
 def _leet(word: str, rng: random.Random) -> str:

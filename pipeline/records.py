@@ -121,3 +121,6 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "verdict": Verdict,
     "deadletter": DeadLetter,
 }
+
+# The moderators' records (pipeline/actions.py) add themselves to SCHEMA_MODELS on import.
+import pipeline.actions  # noqa: E402, F401

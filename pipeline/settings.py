@@ -44,10 +44,12 @@ class TopicSettings(_Section):
     flagged: str = "comments.flagged"
     deadletter: str = "comments.deadletter"
     actions: str = "moderation.actions"
+    sanctions: str = "authors.sanctions"
 
     def all(self) -> list[str]:
         """Every topic name, in data-path order."""
-        return [self.raw, self.verdicts, self.flagged, self.deadletter, self.actions]
+        return [self.raw, self.verdicts, self.flagged, self.deadletter, self.actions,
+                self.sanctions]
 
 
 class S3Settings(_Section):
@@ -89,6 +91,39 @@ class SinkSettings(_Section):
     fault_kill_after_put: bool = False
 
 
+class ArchiveSettings(_Section):
+    """The records archive: retention per record series, chain heads, the local index.
+
+    Each series (comments, removed comments, actions, dead letters) is locked for its
+    ``*_days`` (the floor) and becomes due for disposition then, under its ``*_schedule``;
+    ``disposal_grace_days`` later it is reported overdue (the ceiling). Flat keys, so that
+    every value survives the ``CIVICMOD_ARCHIVE__*`` variables given to child processes.
+    """
+
+    comments_days: int = Field(default=1825, ge=1)
+    comments_schedule: str = "GS-1018"
+    removed_comments_days: int = Field(default=1825, ge=1)
+    removed_comments_schedule: str = "GS-1018"
+    actions_days: int = Field(default=1825, ge=1)
+    actions_schedule: str = "GS-1018"
+    dead_letters_days: int = Field(default=1825, ge=1)
+    dead_letters_schedule: str = "GS-1018"
+    disposal_grace_days: int = Field(default=90, ge=0)
+    records_topic: str = "archive.actions"
+    chain_head_every_objects: int = Field(default=100, ge=1)
+    chain_head_every_seconds: float = Field(default=3600.0, gt=0)
+    index_file: str = ""
+
+
+class ModerationSettings(_Section):
+    """Repeat violators (policy E.1.i) and the moderators' review queue."""
+
+    ban_threshold: int = Field(default=3, ge=1)
+    window_days: int = Field(default=90, ge=1)
+    team: str = "communications"
+    review_group_prefix: str = "civicmod-review"
+
+
 class EmbeddedSettings(_Section):
     """The embedded one-machine stack (SeaweedFS + Tansu) started by ``civicmod up``."""
 
@@ -112,7 +147,9 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     worker: WorkerSettings = WorkerSettings()
     sink: SinkSettings = SinkSettings()
+    moderation: ModerationSettings = ModerationSettings()
     embedded: EmbeddedSettings = EmbeddedSettings()
+    archive: ArchiveSettings = ArchiveSettings()
     policy_file: Path = REPO_CONFIG_DIR / "policy.yaml"
     log_level: str = "INFO"
 

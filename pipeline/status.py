@@ -55,7 +55,9 @@ def committed_offsets(admin: KafkaAdminClient, group: str) -> dict[TopicPartitio
 
 
 def _kafka_status(settings: Settings, status: Status) -> None:
-    consumer = KafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers)
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.kafka.bootstrap_servers, enable_auto_commit=False
+    )
     admin = KafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers)
     try:
         partitions = [

@@ -1,10 +1,13 @@
 """The archive sink: a plain Kafka consumer that writes batches to S3, then commits.
 
 Guarantees (docs/archive.md):
-- no loss: a partition's offset is committed only after the PUT holding its records succeeded;
+- no loss: a partition's offset is committed only after the PUTs of the object holding its
+  records and of that object's manifest succeeded;
 - no duplicates: object keys derive from (topic, partition, first offset), PUTs are create-only
   and, when a partition is assigned, the sink resumes after the last offset found in S3 itself,
-  so a crash between PUT and commit never archives a record twice.
+  so a crash between PUT and commit never archives a record twice;
+- tamper evidence: every object gets a manifest chained to the partition's previous one; a
+  manifest missing after a crash is written when the partition is next assigned.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,8 +28,10 @@ from kafka.structs import OffsetAndMetadata
 
 from pipeline.settings import Settings
 from sinks import layout
-from sinks.jsonl import ArchivedRecord, serialize
-from sinks.store import ArchiveStore, ObjectExists
+from sinks.chain import ChainWriter
+from sinks.jsonl import ArchivedRecord
+from sinks.series import Classifier
+from sinks.store import ArchiveStore
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +59,17 @@ class ArchiveSink:
     def __init__(self, settings: Settings, store: ArchiveStore) -> None:
         self.settings = settings
         self.store = store
-        self.topics = [settings.topics.verdicts, settings.topics.deadletter]
+        self.topics = [settings.topics.verdicts, settings.topics.deadletter,
+                       settings.topics.actions]
         self.batches: dict[TopicPartition, _Batch] = {}
         self.last_day: dict[TopicPartition, date] = {}
         self.paused_until: dict[TopicPartition, float] = {}
+        self.unrecovered: set[TopicPartition] = set()
+        self.next_recovery = 0.0
+        self.chain = ChainWriter(
+            store, Classifier(settings), f"{socket.gethostname()}-{os.getpid()}",
+            settings.archive.chain_head_every_objects, settings.archive.chain_head_every_seconds,
+        )
         self.archived_records = 0
         self.consumer = KafkaConsumer(
             bootstrap_servers=settings.kafka.bootstrap_servers,
@@ -76,12 +89,14 @@ class ArchiveSink:
             while not stop.is_set():
                 self.poll_once()
             self.flush_all()
+            self._write_chain_head(force=True)
         finally:
             self.consumer.close(autocommit=False)
 
     def poll_once(self) -> None:
         """One poll: batch what arrived, flush full or idle batches, resume paused partitions."""
         self._resume_due()
+        self._retry_recovery()
         limit = self.settings.sink.batch_max_records
         polled = self.consumer.poll(timeout_ms=200, max_records=limit)
         for tp, messages in polled.items():
@@ -110,29 +125,26 @@ class ArchiveSink:
             self.flush(tp)
 
     def flush(self, tp: TopicPartition) -> None:
-        """PUT one partition's batch, then commit; on failure seek back and retry later."""
+        """PUT one partition's batch and its manifest, then commit; on failure retry later."""
         batch = self.batches.pop(tp, None)
         if batch is None or not batch.records:
             return
         day = max(layout.day_of(batch.records[0].timestamp_ms), self.last_day.get(tp, date.min))
-        key = layout.object_key(tp.topic, tp.partition, batch.first_offset, day)
         try:
-            try:
-                self.store.put_create_only(
-                    key, serialize(batch.records), batch.first_offset, batch.last_offset,
-                    len(batch.records),
-                )
-                next_offset = batch.last_offset + 1
+            appended = self.chain.append(
+                tp.topic, tp.partition, day, [r.to_line() for r in batch.records]
+            )
+            if appended.written:
                 self.archived_records += len(batch.records)
-            except ObjectExists:
-                next_offset = self.store.last_offset_of(key) + 1
-                log.warning("%s exists already; resuming %s at %d", key, tp, next_offset)
-                if next_offset <= batch.last_offset:
-                    self.consumer.seek(tp, next_offset)
+            else:
+                log.warning("%s exists already; resuming %s at %d", appended.key, tp,
+                            appended.next_offset)
+                if appended.next_offset <= batch.last_offset:
+                    self.consumer.seek(tp, appended.next_offset)
             self.last_day[tp] = day
             if self.settings.sink.fault_kill_after_put:
                 os.kill(os.getpid(), signal.SIGKILL)  # fault injection: crash before commit
-            self.consumer.commit({tp: OffsetAndMetadata(next_offset, "", -1)})
+            self.consumer.commit({tp: OffsetAndMetadata(appended.next_offset, "", -1)})
         except Exception as exc:
             log.error(
                 "archive write failed for %s[%d]@%d: %s; retrying in %.0fs",
@@ -140,6 +152,17 @@ class ArchiveSink:
                 RETRY_AFTER_SECONDS,
             )
             self._retry_later(tp, batch.first_offset)
+            return
+        self._write_chain_head()
+
+    def _write_chain_head(self, force: bool = False) -> None:
+        try:
+            key = self.chain.maybe_write_head(force)
+        except Exception as exc:  # a missed chain head is retried at the next object
+            log.error("chain head not written: %s", type(exc).__name__)
+            return
+        if key:
+            log.info("chain head archived at %s", key)
 
     def _retry_later(self, tp: TopicPartition, offset: int) -> None:
         if tp not in self.consumer.assignment():
@@ -159,18 +182,46 @@ class ArchiveSink:
     def on_assigned(self, partitions: list[TopicPartition]) -> None:
         """Resume each assigned partition after the last offset archived in S3."""
         for tp in partitions:
-            mark = self.store.high_water_mark(tp.topic, tp.partition)
-            if mark is not None:
-                self.consumer.seek(tp, mark.last_offset + 1)
-                self.last_day[tp] = mark.day
-                log.info("%s[%d] resumes at %d (from the archive)", tp.topic, tp.partition,
-                         mark.last_offset + 1)
+            self._recover(tp)
+
+    def _recover(self, tp: TopicPartition) -> None:
+        """Read the partition's chain from S3 and seek past it; pause it while S3 fails."""
+        try:
+            link = self.chain.recover(tp.topic, tp.partition)
+        except Exception as exc:
+            log.error("cannot read the archive of %s[%d]: %s; retrying in %.0fs",
+                      tp.topic, tp.partition, type(exc).__name__, RETRY_AFTER_SECONDS)
+            self.unrecovered.add(tp)
+            self.consumer.pause(tp)
+            self.paused_until.pop(tp, None)
+            return
+        self.unrecovered.discard(tp)
+        if link is not None:
+            self.consumer.seek(tp, link.last_offset + 1)
+            self.last_day[tp] = layout.day_of_key(link.manifest_key)
+            log.info("%s[%d] resumes at %d (from the archive)", tp.topic, tp.partition,
+                     link.last_offset + 1)
+
+    def _retry_recovery(self) -> None:
+        now = time.monotonic()
+        if not self.unrecovered or now < self.next_recovery:
+            return
+        self.next_recovery = now + RETRY_AFTER_SECONDS
+        for tp in list(self.unrecovered):
+            if tp not in self.consumer.assignment():
+                self.unrecovered.discard(tp)
+                continue
+            self._recover(tp)
+            if tp not in self.unrecovered:
+                self.consumer.resume(tp)
 
     def on_revoked(self, partitions: list[TopicPartition]) -> None:
         """Drop unwritten batches of revoked partitions: their offsets were never committed."""
         for tp in partitions:
             self.batches.pop(tp, None)
             self.paused_until.pop(tp, None)
+            self.unrecovered.discard(tp)
+            self.chain.forget(tp.topic, tp.partition)
 
 
 class _Rebalance(ConsumerRebalanceListener):

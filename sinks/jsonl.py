@@ -41,9 +41,13 @@ class ArchivedRecord:
 
 def serialize(records: Sequence[ArchivedRecord]) -> bytes:
     """Gzip the JSON Lines of ``records`` (deterministic: no timestamp in the gzip header)."""
+    return serialize_lines([r.to_line() for r in records])
+
+
+def serialize_lines(lines: Sequence[dict[str, Any]]) -> bytes:
+    """Gzip archive lines already built by :meth:`ArchivedRecord.to_line` (deterministic)."""
     text = "".join(
-        json.dumps(r.to_line(), ensure_ascii=False, separators=(",", ":")) + "\n"
-        for r in records
+        json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines
     )
     return gzip.compress(text.encode("utf-8"), mtime=0)
 

@@ -36,26 +36,49 @@ def load_or_create(state_dir: Path) -> dict[str, KeyPair]:
     return pairs
 
 
+def _policy(name: str, bucket: str, allow: list[str], deny: list[str]) -> dict[str, str]:
+    resources = [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
+    statements = [{"Effect": "Allow", "Action": allow, "Resource": resources}]
+    if deny:
+        statements.append({"Effect": "Deny", "Action": deny, "Resource": resources})
+    return {"name": name, "content": json.dumps({"Version": "2012-10-17", "Statement": statements})}
+
+
+PIPELINE_ALLOW = ["s3:PutObject", "s3:PutObjectRetention", "s3:GetObject", "s3:GetObjectVersion",
+                  "s3:ListBucket"]
+OFFICER_ALLOW = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectRetention",
+                 "s3:GetObjectLegalHold", "s3:ListBucket", "s3:ListBucketVersions"]
+NEVER_PIPELINE = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectLegalHold",
+                  "s3:BypassGovernanceRetention"]
+
+
 def seaweed_identities(pairs: dict[str, KeyPair], archive: str, broker: str) -> dict[str, object]:
     """The SeaweedFS ``-s3.config`` document: least privilege for each role.
 
-    admin: everything (bucket setup, legal holds); pipeline: read, list and write the archive,
-    never delete or change retention; broker: the broker's own log bucket; officer: read and
-    list the archive only.
+    admin: everything (bucket setup, legal holds, disposal of expired versions); pipeline:
+    an IAM policy allowing it to read, list and write the archive (with a per-object
+    retention) and denying every delete, so it cannot even place a delete marker; officer:
+    read and list the archive, its versions, retention and holds; broker: its own bucket.
+    SeaweedFS ignores an identity's coarse ``actions`` once it names policies, so the
+    policy identities carry none (docs/archive.md, "Identities").
     """
     actions = {
         "admin": ["Admin", "Read", "List", "Tagging", "Write"],
-        "pipeline": [f"Read:{archive}", f"List:{archive}", f"Write:{archive}"],
         "broker": [f"Read:{broker}", f"List:{broker}", f"Write:{broker}"],
-        "officer": [f"Read:{archive}", f"List:{archive}"],
     }
-    return {
-        "identities": [
-            {
-                "name": role,
-                "credentials": [{"accessKey": pair.access_key, "secretKey": pair.secret_key}],
-                "actions": actions[role],
-            }
-            for role, pair in pairs.items()
-        ]
+    policies = {
+        "pipeline": _policy("civicmod-pipeline", archive, PIPELINE_ALLOW, NEVER_PIPELINE),
+        "officer": _policy("civicmod-officer", archive, OFFICER_ALLOW, []),
     }
+    identities: list[dict[str, object]] = []
+    for role, pair in pairs.items():
+        identity: dict[str, object] = {
+            "name": role,
+            "credentials": [{"accessKey": pair.access_key, "secretKey": pair.secret_key}],
+        }
+        if role in policies:
+            identity["policyNames"] = [policies[role]["name"]]
+        else:
+            identity["actions"] = actions[role]
+        identities.append(identity)
+    return {"identities": identities, "policies": list(policies.values())}

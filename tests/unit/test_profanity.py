@@ -96,7 +96,7 @@ SCUNTHORPE = [
     "Hancock County budget",
     "Butterscotch sundaes at the fair",
     "A noob question about permits",
-    "he said \"shit\" at the meeting",  # better-profanity: '"' is a letter, so no token "shit"
+    'he said "shit" at the meeting',  # better-profanity: '"' is a letter, so no token "shit"
 ]
 
 CIVIC = [
@@ -155,6 +155,7 @@ def test_clean_text_passes(detector: ProfanityDetector, text: str) -> None:
         ("blow job", [(0, 8, "blow job")]),
         ("what a clusterfuck", [(7, 18, "clusterfuck")]),  # an addition
         ("\u202eshit", [(1, 5, "shit")]),  # right-to-left override
+        ("fuc\u212a you", [(0, 4, "fuc\u212a")]),  # Kelvin sign: lowercases to k
     ],
 )
 def test_obfuscations_are_caught(
@@ -221,9 +222,11 @@ def test_curation_files_are_consistent() -> None:
     base = set(list_words())
     assert lexicon.removals <= base
     assert not lexicon.additions & base
-    for name, key in (("removals", "removals"), ("additions", "additions")):
+    assert lexicon.mild <= lexicon.words
+    for name in ("removals", "additions"):
         data = yaml.safe_load((DEFAULT_LEXICON_DIR / f"profanity-{name}.yaml").read_text())
-        assert all(entry["reason"].strip() for entry in data[key])
+        assert len({entry["word"] for entry in data[name]}) == len(data[name])  # no duplicates
+        assert all(entry["reason"].strip() for entry in data[name])
 
 
 def test_lexicon_dir_changes_version_and_words(tmp_path: Path) -> None:
@@ -272,6 +275,8 @@ def test_agreement_with_better_profanity(detector: ProfanityDetector) -> None:
         theirs = reference.contains_profanity(text)
         theirs_curated = curated.contains_profanity(text)
         base = any(m.kind == "base" for m in matches)
+        if not all(m.word in lexicon.words for m in matches):
+            unexplained.append(f"match without its list word: {text!r} {matches}")
         if base and not theirs_curated:
             unexplained.append(f"base match better-profanity does not make: {text!r}")
         if theirs_curated and not ours:
@@ -282,8 +287,11 @@ def test_agreement_with_better_profanity(detector: ProfanityDetector) -> None:
             outcomes["removal"] += 1  # explained: theirs_curated is false (checked above)
         else:
             outcomes["addition or obfuscation"] += 1  # explained: no base match (checked above)
+    print(dict(outcomes))  # shown with -s
     assert unexplained == []
-    assert outcomes["agree"] > 0.8 * len(corpus)
+    # A fifth of the templates name removed civic/identity words, a fifth of list words are
+    # removed: about a quarter of comments differ, every one explained.
+    assert outcomes["agree"] > 0.7 * len(corpus)
     assert outcomes["removal"] > 0 and outcomes["addition or obfuscation"] > 0
 
 

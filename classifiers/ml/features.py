@@ -1,0 +1,205 @@
+"""Hashed TF-IDF features of comments: word 1–2-grams plus char 3–5-grams inside words.
+
+The features are those of scikit-learn's ``TfidfVectorizer`` with ``analyzer="word"`` and
+``analyzer="char_wb"`` side by side, computed differently for speed: a text is split on
+whitespace into chunks, and the hashed n-grams of a chunk are cached (chunks repeat across
+comments far more than texts do), so a batch costs one cache lookup per chunk and a few numpy
+calls. No vocabulary is stored: n-grams are hashed (MurmurHash3, stable across processes) into a
+fixed number of columns per block, and each block is L2-normalised on its own, as a
+``FeatureUnion`` of two vectorisers would be.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.preprocessing import normalize
+from sklearn.utils import murmurhash3_32
+from sklearn.utils.validation import check_is_fitted
+
+_WORD_RE = re.compile(r"\w+")
+_CHUNK_RE = re.compile(r"\S+")
+_CHAR_SEED = 0x5EED
+_WORD_SEED = 0xC0DE
+_BIGRAM_MULT = np.uint64(0x9E3779B97F4A7C15)
+_DROPPED_CATEGORIES = frozenset({"Cf", "Cc", "Mn", "Me"})
+MAX_CHUNK_CHARS = 40  # longer "words" (URLs, keyboard mashing) only count by their start
+
+
+def normalise_chunk(chunk: str) -> str:
+    """Lowercase a chunk; off ASCII, also strip accents, zero-width and control characters."""
+    if chunk.isascii():
+        return chunk.lower()
+    decomposed = unicodedata.normalize("NFKD", chunk)
+    kept = "".join(c for c in decomposed if unicodedata.category(c) not in _DROPPED_CATEGORIES)
+    return kept.lower()
+
+
+@lru_cache(maxsize=1 << 16)
+def _chunk_features(chunk: str, char_min: int, char_max: int, n_char: int) -> tuple[bytes, bytes]:
+    """Hashed char n-gram columns (int32) and word hashes (uint32) of one chunk, as bytes."""
+    norm = normalise_chunk(chunk)[:MAX_CHUNK_CHARS]
+    padded = f" {norm} "
+    columns = array("i", (
+        murmurhash3_32(padded[i : i + n], seed=_CHAR_SEED, positive=True) % n_char
+        for n in range(char_min, char_max + 1)
+        for i in range(len(padded) - n + 1)
+    ))
+    words = array("I", (
+        murmurhash3_32(w, seed=_WORD_SEED, positive=True) for w in _WORD_RE.findall(norm)
+    ))
+    return columns.tobytes(), words.tobytes()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A whitespace-separated piece of a text and where it is."""
+
+    start: int
+    end: int
+    text: str
+
+
+def chunks(text: str) -> Iterator[Chunk]:
+    """The chunks of ``text`` with their spans (the same split as ``str.split()``)."""
+    for m in _CHUNK_RE.finditer(text):
+        yield Chunk(m.start(), m.end(), m.group())
+
+
+class CommentVectorizer(TransformerMixin, BaseEstimator):
+    """Sublinear TF-IDF over hashed word n-grams and char_wb n-grams, one L2 norm per block.
+
+    Parameters
+    ----------
+    word_ngram_max : int
+        Word n-grams from 1 to this (1 or 2).
+    char_ngram_range : tuple of int
+        Smallest and largest char n-gram inside a whitespace-padded word.
+    n_word_features, n_char_features : int
+        Hashed columns of the word block and of the char block.
+    max_chars : int
+        Only the first ``max_chars`` characters of a text are featurised.
+    """
+
+    def __init__(
+        self,
+        word_ngram_max: int = 2,
+        char_ngram_range: tuple[int, int] = (3, 5),
+        n_word_features: int = 1 << 18,
+        n_char_features: int = 1 << 18,
+        max_chars: int = 10_000,
+    ) -> None:
+        self.word_ngram_max = word_ngram_max
+        self.char_ngram_range = char_ngram_range
+        self.n_word_features = n_word_features
+        self.n_char_features = n_char_features
+        self.max_chars = max_chars
+
+    def __sklearn_tags__(self) -> Any:
+        """Text in, not a 2-d numeric array."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+    def fit(self, X: Sequence[str], y: object = None) -> CommentVectorizer:
+        """Learn the inverse document frequencies of the hashed columns."""
+        if isinstance(X, str):
+            raise ValueError("X must be a sequence of texts, not one string")
+        if self.word_ngram_max not in (1, 2):
+            raise ValueError("word_ngram_max must be 1 or 2")
+        lo, hi = self.char_ngram_range
+        if not 1 <= lo <= hi:
+            raise ValueError("char_ngram_range must be (min, max) with 1 <= min <= max")
+        words, chars = self._counts(X)
+        n = len(X)
+        self.idf_word_ = _idf(words, n)
+        self.idf_char_ = _idf(chars, n)
+        self.n_features_out_ = self.n_word_features + self.n_char_features
+        return self
+
+    def transform(self, X: Sequence[str]) -> sp.csr_matrix:
+        """The TF-IDF matrix of ``X``: word columns first, then char columns."""
+        check_is_fitted(self, "idf_word_")
+        if isinstance(X, str):
+            raise ValueError("X must be a sequence of texts, not one string")
+        words, chars = self._counts(X)
+        return sp.hstack(
+            [_tfidf(words, self.idf_word_), _tfidf(chars, self.idf_char_)], format="csr"
+        )
+
+    def chunk_columns(self, chunk: str) -> tuple[np.ndarray, np.ndarray]:
+        """The char columns and word hashes of one chunk (for explanations)."""
+        lo, hi = self.char_ngram_range
+        char_bytes, word_bytes = _chunk_features(chunk, lo, hi, self.n_char_features)
+        return np.frombuffer(char_bytes, dtype=np.int32), np.frombuffer(word_bytes, np.uint32)
+
+    def word_columns(self, hashes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Word-block columns of unigrams and (within one row) bigrams, with their rows."""
+        unigrams = (hashes % self.n_word_features).astype(np.int32)
+        if self.word_ngram_max < 2 or len(hashes) < 2:
+            return unigrams, rows
+        same = rows[:-1] == rows[1:]
+        left = hashes[:-1][same].astype(np.uint64)
+        right = hashes[1:][same].astype(np.uint64)
+        with np.errstate(over="ignore"):
+            mixed = (left * _BIGRAM_MULT) ^ right
+        bigrams = (mixed % np.uint64(self.n_word_features)).astype(np.int32)
+        return np.concatenate([unigrams, bigrams]), np.concatenate([rows, rows[:-1][same]])
+
+    def _counts(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Raw n-gram counts of the word block and the char block."""
+        lo, hi = self.char_ngram_range
+        n_char, limit = self.n_char_features, self.max_chars
+        char_texts: list[bytes] = []
+        word_texts: list[bytes] = []
+        for text in texts:
+            char_parts: list[bytes] = []
+            word_parts: list[bytes] = []
+            for chunk in text[:limit].split():
+                char_bytes, word_bytes = _chunk_features(chunk, lo, hi, n_char)
+                char_parts.append(char_bytes)
+                word_parts.append(word_bytes)
+            char_texts.append(b"".join(char_parts))
+            word_texts.append(b"".join(word_parts))
+        n = len(char_texts)
+        char_cols, char_rows = _flatten(char_texts, np.int32)
+        hashes, word_rows = _flatten(word_texts, np.uint32)
+        word_cols, word_rows = self.word_columns(hashes, word_rows)
+        return (
+            _count_matrix(word_rows, word_cols, (n, self.n_word_features)),
+            _count_matrix(char_rows, char_cols, (n, n_char)),
+        )
+
+
+def _flatten(per_text: list[bytes], dtype: type[np.generic]) -> tuple[np.ndarray, np.ndarray]:
+    values = np.frombuffer(b"".join(per_text), dtype=dtype)
+    lengths = np.fromiter((len(b) // 4 for b in per_text), dtype=np.int64, count=len(per_text))
+    rows = np.repeat(np.arange(len(per_text), dtype=np.int32), lengths)
+    return values, rows
+
+
+def _count_matrix(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+    data = np.ones(len(rows), dtype=np.float64)
+    matrix = sp.csr_matrix((data, (rows, cols)), shape=shape)
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _idf(counts: sp.csr_matrix, n_documents: int) -> np.ndarray:
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    return (np.log((1.0 + n_documents) / (1.0 + df)) + 1.0).astype(np.float32)
+
+
+def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    return normalize(counts, copy=False)

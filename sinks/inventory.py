@@ -1,0 +1,50 @@
+"""What the bucket holds under a prefix, version by version: current keys, delete markers,
+keys written more than once. One ``ListObjectVersions`` per prefix."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sinks.store import ArchiveStore, Version
+
+
+@dataclass
+class Inventory:
+    """The keys under some prefixes and what happened to each of them."""
+
+    current: dict[str, str] = field(default_factory=dict)
+    """key → version id of its current version (keys hidden by a delete marker excluded)."""
+    hidden: dict[str, list[str]] = field(default_factory=dict)
+    """key → surviving version ids, for keys whose current entry is a delete marker."""
+    originals: dict[str, str] = field(default_factory=dict)
+    """key → version id of its first version, for keys with more than one version."""
+    markers: dict[str, int] = field(default_factory=dict)
+    """key → number of delete markers ever placed on it."""
+
+    def add(self, versions: Iterable[Version]) -> None:
+        """Fold a version listing into the inventory."""
+        by_key: dict[str, list[Version]] = defaultdict(list)
+        for version in versions:
+            by_key[version.key].append(version)
+        for key, entries in by_key.items():
+            kept = [v for v in entries if not v.delete_marker]
+            markers = len(entries) - len(kept)
+            if markers:
+                self.markers[key] = markers
+            latest = next((v for v in entries if v.is_latest), entries[0])
+            if latest.delete_marker:
+                self.hidden[key] = [v.version_id for v in kept]
+            elif kept:
+                self.current[key] = latest.version_id
+            if len(kept) > 1:
+                self.originals[key] = min(kept, key=lambda v: v.version_id).version_id
+
+
+def take(store: ArchiveStore, prefixes: Iterable[str]) -> Inventory:
+    """The inventory of every prefix in ``prefixes``."""
+    inventory = Inventory()
+    for prefix in prefixes:
+        inventory.add(store.versions(prefix))
+    return inventory
