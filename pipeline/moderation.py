@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from classifiers.base import Registry
 from pipeline.policy import Policy
-from pipeline.records import Action, DeadLetter, Verdict
+from pipeline.records import Action, Comment, DeadLetter, Finding, Verdict
 from pipeline.validation import InvalidComment, parse_comment
 
 log = logging.getLogger(__name__)
@@ -48,8 +48,15 @@ class Moderator:
         self.max_text_chars = max_text_chars
         self.score_window_chars = score_window_chars
 
-    def moderate(self, messages: Sequence[RawMessage]) -> list[Outcome]:
-        """Decide every message of the batch, in order; never raises on bad input."""
+    def moderate(
+        self,
+        messages: Sequence[RawMessage],
+        author_findings: Callable[[Comment], Sequence[Finding]] | None = None,
+    ) -> list[Outcome]:
+        """Decide every message of the batch, in order; never raises on bad input.
+
+        ``author_findings`` adds findings about the author rather than the text (category i).
+        """
         outcomes: list[Outcome | None] = [None] * len(messages)
         valid = []
         for index, message in enumerate(messages):
@@ -64,6 +71,8 @@ class Moderator:
         windows = [comment.text[: self.score_window_chars] for _, comment in valid]
         detections = self.registry.detect_batch(windows)
         for (index, comment), detection in zip(valid, detections, strict=True):
+            if author_findings is not None:
+                detection.findings.extend(author_findings(comment))
             action, reasons = self.policy.decide(detection.findings)
             truncated = len(comment.text) > self.score_window_chars
             if truncated:

@@ -63,6 +63,20 @@ class Policy(BaseModel):
             reasons.append(_reason(finding, removes))
         return action, reasons
 
+    def recommend(self, findings: list[Finding]) -> Action:
+        """What a moderator is advised to do: remove at a remove threshold, even if not hidden."""
+        rules = [(f, self.categories[f.category]) for f in findings]
+        if any(f.score >= rule.remove for f, rule in rules):
+            return "remove"
+        return "review" if any(f.score >= rule.review for f, rule in rules) else "allow"
+
+    def hidden_categories(self, findings: list[Finding]) -> list[Category]:
+        """The categories for which the policy hides the comment before a human looks."""
+        hidden = {f.category for f in findings
+                  if self.categories[f.category].auto_hide
+                  and f.score >= self.categories[f.category].remove}
+        return sorted(hidden)
+
 
 def _reason(finding: Finding, removes: bool) -> str:
     verb = "Removed" if removes else "Flagged for review"
@@ -80,7 +94,8 @@ def _reason(finding: Finding, removes: bool) -> str:
 def load_policy(path: Path) -> Policy:
     """Read and validate a policy file; raise :class:`PolicyError` naming what is wrong."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
     except OSError as exc:
         raise PolicyError(f"{path}: cannot read policy file ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
@@ -90,7 +105,27 @@ def load_policy(path: Path) -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        problems = "; ".join(_problem(root, err["loc"], err["msg"]) for err in exc.errors())
         raise PolicyError(f"{path}: {problems}") from exc
+
+
+def _problem(root: yaml.Node | None, loc: tuple[int | str, ...], message: str) -> str:
+    """``categories.a.hide (line 7): Extra inputs are not permitted``."""
+    where = ".".join(str(part) for part in loc)
+    line = _line_of(root, loc)
+    return f"{where}{f' (line {line})' if line else ''}: {message}"
+
+
+def _line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+    """The 1-based line of the deepest YAML key on the path ``loc`` (None: not found)."""
+    node, line = root, None
+    for part in loc:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        match = next(((k, v) for k, v in node.value if str(k.value) == str(part)), None)
+        if match is None:
+            break
+        line = match[0].start_mark.line + 1
+        node = match[1]
+    return line

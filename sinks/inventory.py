@@ -19,7 +19,8 @@ class Inventory:
     hidden: dict[str, list[str]] = field(default_factory=dict)
     """key → surviving version ids, for keys whose current entry is a delete marker."""
     originals: dict[str, str] = field(default_factory=dict)
-    """key → version id of its first version, for keys with more than one version."""
+    """key → version id of its first version, for keys with more than one version (S3 lists
+    the versions of a key newest first)."""
     markers: dict[str, int] = field(default_factory=dict)
     """key → number of delete markers ever placed on it."""
 
@@ -39,7 +40,7 @@ class Inventory:
             elif kept:
                 self.current[key] = latest.version_id
             if len(kept) > 1:
-                self.originals[key] = min(kept, key=lambda v: v.version_id).version_id
+                self.originals[key] = kept[-1].version_id
 
 
 def take(store: ArchiveStore, prefixes: Iterable[str]) -> Inventory:
