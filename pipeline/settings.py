@@ -125,9 +125,15 @@ class ModerationSettings(_Section):
 
 
 class EmbeddedSettings(_Section):
-    """The embedded one-machine stack (SeaweedFS + Tansu) started by ``civicmod up``."""
+    """The embedded one-machine stack (SeaweedFS + Tansu) started by ``civicmod up``.
+
+    ``enabled=false`` starts neither (use external Kafka and S3). With ``kafka=false`` only
+    SeaweedFS is started and ``kafka.bootstrap_servers`` names the external broker. There is no
+    embedded broker without the embedded SeaweedFS: the broker keeps its log there.
+    """
 
     enabled: bool = True
+    kafka: bool = True
     state_dir: Path = Path(".civicmod")
     s3_port: int = 8333
     broker_port: int = 9092

@@ -45,9 +45,9 @@ def embedded_settings(settings: Settings) -> Settings:
             "secret_key": SecretStr(keys.secret_key),
         }
     )
-    kafka = settings.kafka.model_copy(
-        update={"bootstrap_servers": f"127.0.0.1:{emb.broker_port}"}
-    )
+    kafka = settings.kafka
+    if emb.kafka:
+        kafka = kafka.model_copy(update={"bootstrap_servers": f"127.0.0.1:{emb.broker_port}"})
     return settings.model_copy(update={"s3": s3, "kafka": kafka})
 
 
@@ -97,11 +97,11 @@ class EmbeddedServices:
 
     @property
     def processes(self) -> list[ManagedProcess]:
-        """The services in start order."""
-        return [self.seaweed, self.tansu]
+        """The services this configuration embeds, in start order."""
+        return [self.seaweed, self.tansu] if self.settings.embedded.kafka else [self.seaweed]
 
     def start(self) -> Settings:
-        """Start both services, create buckets and topics; return the effective settings."""
+        """Start the embedded services, create buckets and topics; return effective settings."""
         emb = self.settings.embedded
         self.seaweed.start()
         admin = s3_client(self.settings.s3, **self._keys("admin"))
@@ -109,15 +109,16 @@ class EmbeddedServices:
         ensure_archive_bucket(
             admin, self.settings.s3.archive_bucket, self.settings.s3.retention_days
         )
-        ensure_plain_bucket(admin, emb.broker_bucket)
-        self.tansu.start()
-        self.tansu.wait_ready(self._broker_ready, READY_TIMEOUT)
+        if emb.kafka:
+            ensure_plain_bucket(admin, emb.broker_bucket)
+            self.tansu.start()
+            self.tansu.wait_ready(self._broker_ready, READY_TIMEOUT)
         created = create_topics(self.settings)
         log.info("embedded stack ready; topics created: %s", ", ".join(created) or "none")
         return self.settings
 
     def stop(self) -> None:
-        """Stop Tansu, then SeaweedFS."""
+        """Stop the services in reverse start order."""
         for process in reversed(self.processes):
             process.stop()
 

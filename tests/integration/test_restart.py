@@ -41,3 +41,26 @@ def test_topics_and_archive_survive_a_full_restart(tmp_path: Path) -> None:
         assert store.get("restart/kept.jsonl.gz") == b"kept\n"
     finally:
         services.stop()
+
+
+def test_with_an_external_broker_only_seaweedfs_is_started(tmp_path: Path) -> None:
+    outer_services, outer = start_services(stack_settings(tmp_path / "outer"))
+    try:
+        settings = stack_settings(tmp_path / "inner")
+        settings = settings.model_copy(update={
+            "kafka": outer.kafka,
+            "embedded": settings.embedded.model_copy(update={"kafka": False}),
+        })
+        services, effective = start_services(settings)
+        try:
+            assert [p.name for p in services.processes] == ["seaweedfs"]
+            assert services.tansu.pid is None
+            assert effective.kafka.bootstrap_servers == outer.kafka.bootstrap_servers
+            assert effective.s3.endpoint_url != outer.s3.endpoint_url
+            store = ArchiveStore(s3_client(effective.s3), effective.s3.archive_bucket)
+            store.put_create_only("external/one.jsonl.gz", b"x\n", 0, 0, 1)
+            assert store.get("external/one.jsonl.gz") == b"x\n"
+        finally:
+            services.stop()
+    finally:
+        outer_services.stop()
