@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_RATE ?= 20
 DEMO_COUNT ?= 100000
 
-.PHONY: install run test lint unit integration bench clean
+.PHONY: install run test lint unit integration bench train evaluate clean
 
 install: $(STAMP)
 
@@ -34,6 +34,14 @@ integration: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_matcher.py
+
+# Not part of `make test`: train reads ../shared/datasets when present (a few minutes).
+train: install
+	$(BIN)/civicmod train
+
+evaluate: install
+	$(BIN)/civicmod evaluate classifiers/corpus/labeled.jsonl --split test
+	$(BIN)/civicmod evaluate classifiers/corpus/legitimate.jsonl
 
 clean:
 	rm -rf $(VENV) .civicmod .pytest_cache .mypy_cache .ruff_cache

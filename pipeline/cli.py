@@ -17,24 +17,37 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from classifiers import cli as classifiers_cli
+from pipeline import moderator_cli
 from pipeline.settings import Settings, load_settings
 from pipeline.stack.embedded import with_embedded_credentials
+from sinks.cli import archive_app
 
 app = typer.Typer(help="civicmod: moderation and public-records archiving of public comments.")
+app.command("review")(moderator_cli.review)
+app.command("act")(moderator_cli.act)
+app.command("history")(moderator_cli.history)
+app.command("train")(classifiers_cli.train)
+app.command("evaluate")(classifiers_cli.evaluate)
 config_app = typer.Typer(help="Inspect the settings.")
 topics_app = typer.Typer(help="Manage the Kafka topics.")
 app.add_typer(config_app, name="config")
 app.add_typer(topics_app, name="topics")
+app.add_typer(archive_app, name="archive")
 console = Console(stderr=True)
 
 
 def _settings() -> Settings:
     settings = with_embedded_credentials(load_settings())
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(message)s",
-        handlers=[RichHandler(console=console, show_path=False)],
-    )
+    if console.is_terminal:
+        handler: logging.Handler = RichHandler(console=console, show_path=False)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    else:  # log files (children of `up`, services): one greppable line per record
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
+    logging.basicConfig(level=settings.log_level, handlers=[handler])
     logging.getLogger("kafka").setLevel(logging.WARNING)
     return settings
 

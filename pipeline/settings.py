@@ -140,6 +140,31 @@ class EmbeddedSettings(_Section):
     broker_bucket: str = "civicmod-broker"
 
 
+class DetectorSettings(_Section):
+    """What the rule detectors need to know about the Town itself.
+
+    Comma-separated strings (flat values survive the ``CIVICMOD_DETECTORS__*`` variables given
+    to child processes); read them through :attr:`domains` and :attr:`names`.
+    """
+
+    town_domains: str = "queencreekaz.gov,queencreek.org"
+    town_names: str = "Town of Queen Creek,Queen Creek"
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        """The Town's own web domains (links there are never spam), lower-case."""
+        return _csv(self.town_domains)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The Town's names (misuse of its name, logo or seal is E.1.f), lower-case."""
+        return _csv(self.town_names)
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip().lower() for part in value.split(",") if part.strip())
+
+
 class Settings(BaseSettings):
     """Every setting of civicmod; build with :func:`load_settings`."""
 
@@ -156,6 +181,7 @@ class Settings(BaseSettings):
     moderation: ModerationSettings = ModerationSettings()
     embedded: EmbeddedSettings = EmbeddedSettings()
     archive: ArchiveSettings = ArchiveSettings()
+    detectors: DetectorSettings = DetectorSettings()
     policy_file: Path = REPO_CONFIG_DIR / "policy.yaml"
     log_level: str = "INFO"
 

@@ -45,7 +45,7 @@ async def true_end_offset(consumer: AIOKafkaConsumer, tp: TopicPartition) -> int
 
 
 async def read_standings(bootstrap: str, tp: TopicPartition) -> list[Standing]:
-    """Every standing on one sanctions partition, in log order (no consumer group)."""
+    """The last standing of each author on one sanctions partition (no consumer group)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
                                 auto_offset_reset="earliest")
     await consumer.start()
@@ -53,20 +53,22 @@ async def read_standings(bootstrap: str, tp: TopicPartition) -> list[Standing]:
         consumer.assign([tp])
         end = await true_end_offset(consumer, tp)
         await consumer.seek_to_beginning(tp)
-        standings: list[Standing] = []
+        latest: dict[bytes | None, tuple[int, bytes]] = {}
         while await consumer.position(tp) < end:
             batch = await consumer.getmany(tp, timeout_ms=FETCH_TIMEOUT_MS)
             for record in batch.get(tp, []):
-                if record.offset >= end:
-                    break
-                try:
-                    standings.append(Standing.model_validate_json(record.value or b""))
-                except ValidationError:
-                    log.warning("skipping an unreadable standing at %s[%d]@%d",
-                                tp.topic, tp.partition, record.offset)
-        return standings
+                if record.offset < end:
+                    latest[record.key] = (record.offset, record.value or b"")
     finally:
         await consumer.stop()
+    standings: list[Standing] = []
+    for offset, value in sorted(latest.values()):
+        try:
+            standings.append(Standing.model_validate_json(value))
+        except ValidationError:
+            log.warning("skipping an unreadable standing at %s[%d]@%d", tp.topic, tp.partition,
+                        offset)
+    return standings
 
 
 class StandingLoader:
@@ -112,7 +114,7 @@ class StandingLoader:
                           tp.topic, partition, type(exc).__name__, RETRY_SECONDS)
                 await asyncio.sleep(RETRY_SECONDS)
         self.book.load(partition, standings)
-        log.info("standings of %s[%d] loaded: %d records, %d authors", tp.topic, partition,
-                 len(standings), len({s.author_key for s in standings}))
+        log.info("standings of %s[%d] loaded: %d authors", tp.topic, partition,
+                 len(standings))
         self._tasks.pop(partition, None)
         self._event(partition).set()

@@ -20,7 +20,7 @@ class Status:
     services: dict[str, bool] = field(default_factory=dict)
     end_offsets: dict[str, int] = field(default_factory=dict)
     lag: dict[str, int] = field(default_factory=dict)
-    archive_objects: int | None = None
+    archive_objects: int | None = None  # data objects only, not manifests or chain heads
     errors: list[str] = field(default_factory=list)
 
 
@@ -42,7 +42,11 @@ def collect_status(settings: Settings) -> Status:
     if status.services["s3"]:
         try:
             store = ArchiveStore(s3_client(settings.s3), settings.s3.archive_bucket)
-            status.archive_objects = sum(1 for _ in store.keys(""))
+            status.archive_objects = sum(
+                1
+                for topic in settings.topics.all()
+                for _ in store.keys(f"{topic}/")
+            )
         except Exception as exc:
             status.errors.append(f"s3: {type(exc).__name__}")
     return status

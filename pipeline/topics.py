@@ -1,4 +1,10 @@
-"""Creating civicmod's topics explicitly, all with the same partition count."""
+"""Creating civicmod's topics explicitly, all with the same partition count.
+
+``authors.sanctions`` and ``moderation.actions`` are the sources the worker rebuilds
+per-author standings from, so they are kept forever (``retention.ms=-1``), never compacted:
+the archive sink must see every record. The other topics keep the broker's default retention;
+the archive, not the broker, is the record.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +24,9 @@ def create_topics(settings: Settings) -> list[str]:
         existing = set(admin.list_topics())
         wanted = [name for name in settings.topics.all() if name not in existing]
         created = []
+        kept_forever = {settings.topics.sanctions, settings.topics.actions}
         for name in wanted:
+            configs = {"retention.ms": "-1"} if name in kept_forever else {}
             try:
                 admin.create_topics(
                     [
@@ -26,6 +34,7 @@ def create_topics(settings: Settings) -> list[str]:
                             name,
                             settings.kafka.partitions,
                             settings.kafka.replication_factor,
+                            topic_configs=configs,
                         )
                     ]
                 )

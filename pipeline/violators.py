@@ -45,11 +45,6 @@ class ViolatorBook:
         self.window_days = window_days
         self._partitions: dict[int, dict[str, Standing]] = {}
 
-    @property
-    def partitions(self) -> set[int]:
-        """The partitions whose standings are loaded."""
-        return set(self._partitions)
-
     def load(self, partition: int, standings: Iterable[Standing]) -> None:
         """Hold ``partition`` with these standings, in log order (the last per author wins)."""
         self._partitions[partition] = {s.author_key: s for s in standings}

@@ -1,19 +1,33 @@
-"""The Faust moderation worker: ``comments.raw`` in; verdicts, flags and dead letters out."""
+"""The Faust moderation worker.
+
+Two agents share one repeat-violator book (category i):
+- ``comments.raw`` → verdicts, flags (with the author's history), dead letters, and the
+  author's standing on ``authors.sanctions`` when the policy hid a comment;
+- ``moderation.actions`` → the author's standing when an action changed it (a standing at the
+  threshold carries the ban recommendation the review queue shows).
+
+Each agent is supervised: an exception is logged (``topic[partition]@offset`` and its class,
+never comment text) and the messages it concerned become dead letters, so the stream never
+stops and nothing is lost (Faust would restart a crashed agent and commit past its batch).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Sequence
 from typing import Any
 
 import faust
 from tenacity import AsyncRetrying, before_sleep_log, wait_exponential
 
 from classifiers.registry import default_registry
-from pipeline.moderation import Moderator, Outcome, RawMessage
-from pipeline.policy import load_policy
+from pipeline.dispatch import Dispatcher, Send
+from pipeline.moderation import Moderator, RawMessage
+from pipeline.policy import PolicyError, load_policy
 from pipeline.settings import Settings
+from pipeline.standings import StandingLoader
+from pipeline.violators import ViolatorBook
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +43,11 @@ def build_moderator(settings: Settings) -> Moderator:
 
 
 def build_app(settings: Settings, moderator: Moderator) -> faust.App:
-    """A Faust app whose one agent moderates ``comments.raw`` in batches.
+    """The Faust app: the moderation agent and the moderator-action agent.
 
     Runs at-least-once (the broker has no transactions): outputs of a batch are awaited
-    until the broker acknowledged them before the batch's offsets can be committed.
+    until the broker acknowledged them before the batch's offsets can be committed; every
+    effect on the violator book is idempotent, so a replay after a crash counts nothing twice.
     """
     app = faust.App(
         settings.worker.app_id,
@@ -50,60 +65,89 @@ def build_app(settings: Settings, moderator: Moderator) -> faust.App:
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",
         broker_max_poll_records=settings.worker.batch_size,
+        # Effects are idempotent: on shutdown, an event being handled is simply replayed.
+        stream_wait_empty=False,
     )
     topics = settings.topics
+    book = ViolatorBook(settings.moderation.ban_threshold, settings.moderation.window_days)
+    loader = StandingLoader(book, settings.kafka.bootstrap_servers, topics.sanctions)
+    dispatcher = Dispatcher(topics, moderator, book)
+    outputs: dict[str, faust.TopicT] = {}
 
     def raw_topic(name: str) -> faust.TopicT:
-        return app.topic(name, key_type=bytes, value_type=bytes, value_serializer="raw",
-                         key_serializer="raw")
+        if name not in outputs:
+            outputs[name] = app.topic(name, key_type=bytes, value_type=bytes,
+                                      value_serializer="raw", key_serializer="raw")
+        return outputs[name]
 
-    source = raw_topic(topics.raw)
-    verdicts, flagged, deadletter = (
-        raw_topic(topics.verdicts), raw_topic(topics.flagged), raw_topic(topics.deadletter)
-    )
+    async def publish(sends: Sequence[Send]) -> None:
+        """Produce every message and wait for the broker's acknowledgements (retried)."""
+        async for attempt in AsyncRetrying(
+            wait=wait_exponential(max=30), before_sleep=before_sleep_log(log, logging.WARNING)
+        ):
+            with attempt:
+                pending = [await raw_topic(s.topic).send(key=s.key, value=s.value,
+                                                         partition=s.partition) for s in sends]
+                await asyncio.gather(*pending)
 
-    async def publish(outcomes: list[Outcome]) -> None:
-        sends: list[Awaitable[Any]] = []
-        for outcome in outcomes:
-            if outcome.deadletter is not None:
-                sends.append(await deadletter.send(
-                    key=outcome.key, value=outcome.deadletter.to_json_bytes()))
-                continue
-            assert outcome.verdict is not None
-            body = outcome.verdict.to_json_bytes()
-            sends.append(await verdicts.send(key=outcome.key, value=body))
-            if outcome.flagged:
-                sends.append(await flagged.send(key=outcome.key, value=body))
-        await asyncio.gather(*sends)
+    @app.on_partitions_assigned.connect
+    def on_assigned(_app: Any, /, *args: Any, signal: Any, **_kwargs: Any) -> None:
+        assigned: set[Any] = args[0]  # the whole new assignment, as Faust sends it
+        loader.assign({tp.partition for tp in assigned
+                       if tp.topic in (topics.raw, topics.actions)})
 
-    @app.agent(source)
+    @app.agent(raw_topic(topics.raw))
     async def moderate(stream: faust.StreamT[bytes]) -> None:
         assert isinstance(stream, faust.Stream)  # take_events is not on the StreamT protocol
         async for events in stream.take_events(
             settings.worker.batch_size, within=settings.worker.batch_within_seconds
         ):
-            messages = [
-                RawMessage(
-                    key=event.message.key,
-                    value=event.message.value or b"",
-                    source=f"{event.message.topic}[{event.message.partition}]"
-                    f"@{event.message.offset}",
-                )
-                for event in events
-            ]
-            outcomes = moderator.moderate(messages)
-            async for attempt in AsyncRetrying(
-                wait=wait_exponential(max=30),
-                before_sleep=before_sleep_log(log, logging.WARNING),
-            ):
-                with attempt:
-                    await publish(outcomes)
+            messages = [RawMessage(key=e.message.key, value=e.message.value or b"",
+                                   source=_source(e)) for e in events]
+            partitions = [e.message.partition for e in events]
+            await loader.wait_ready(partitions)
+            try:
+                sends = dispatcher.comments(messages, partitions)
+            except Exception as exc:  # a bug must neither stop the stream nor lose a comment
+                log.error("moderation failed for %s .. %s: %s; dead-lettering %d messages",
+                          messages[0].source, messages[-1].source, type(exc).__name__,
+                          len(messages))
+                error = f"not moderated: internal error {type(exc).__name__}"
+                sends = [dispatcher.dead_letter(m.key, m.value, m.source, error)
+                         for m in messages]
+            await publish(sends)
+
+    @app.agent(raw_topic(topics.actions))
+    async def act(stream: faust.StreamT[bytes]) -> None:
+        async for event in stream.events():
+            message = event.message
+            await loader.wait_ready([message.partition])
+            try:
+                sends = dispatcher.action(message.key, message.value or b"", message.partition,
+                                          _source(event))
+            except Exception as exc:
+                log.error("action at %s failed: %s; dead-lettering it", _source(event),
+                          type(exc).__name__)
+                sends = [dispatcher.dead_letter(
+                    message.key, message.value or b"", _source(event),
+                    f"action not applied: internal error {type(exc).__name__}")]
+            await publish(sends)
 
     return app
 
 
+def _source(event: faust.EventT[Any]) -> str:
+    message = event.message
+    return f"{message.topic}[{message.partition}]@{message.offset}"
+
+
 def run_worker(settings: Settings) -> None:
-    """Run the moderation worker until SIGTERM or Ctrl-C."""
-    app = build_app(settings, build_moderator(settings))
+    """Run the moderation worker until SIGTERM or Ctrl-C; refuse a bad policy at start."""
+    try:
+        moderator = build_moderator(settings)
+    except PolicyError as exc:
+        log.critical("refusing to start: %s", exc)
+        raise SystemExit(2) from exc
+    app = build_app(settings, moderator)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
     worker.execute_from_commandline()

@@ -55,9 +55,9 @@ def append_records(
     raise RuntimeError(f"could not append to {topic} after {ATTEMPTS} attempts")
 
 
-def archived_records(store: ArchiveStore, settings: Settings) -> Iterator[dict[str, Any]]:
-    """Every archive-native record, oldest first, with its archive coordinates."""
-    topic = settings.archive.records_topic
+def archived_records(store: ArchiveStore, topic: str) -> Iterator[dict[str, Any]]:
+    """Every archive-native record of the series ``topic``, oldest first, with its object
+    key (``_object``) and offset (``_offset``)."""
     for key in sorted(store.keys(layout.date_prefix(topic))):
         for line in deserialize(store.get(key)):
-            yield {**line["record"], "_offset": line["offset"], "_object": key}
+            yield {**(line.get("record") or {}), "_offset": line["offset"], "_object": key}

@@ -1,7 +1,8 @@
 """Record series and retention: which series an archive line belongs to, how long it is kept.
 
 Series (docs/retention.md): ``comments`` (verdicts allowing or reviewing), ``removed_comments``
-(verdicts removing), ``actions`` (moderation actions, holds, disposals) and ``dead_letters``.
+(verdicts removing), ``actions`` (moderation actions, authors' standings, holds, disposals)
+and ``dead_letters``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Classifier:
         self.verdicts = settings.topics.verdicts
         self.deadletter = settings.topics.deadletter
         self.actions = settings.topics.actions
+        self.sanctions = settings.topics.sanctions
         self.records = settings.archive.records_topic
         archive = settings.archive
         self.retention = {
@@ -45,7 +47,7 @@ class Classifier:
     @property
     def topics(self) -> tuple[str, ...]:
         """Every topic (and archive-native series) that has objects in the bucket."""
-        return (self.verdicts, self.deadletter, self.actions, self.records)
+        return (self.verdicts, self.deadletter, self.actions, self.sanctions, self.records)
 
     def series(self, line: Mapping[str, Any]) -> str:
         """The record series of one archive line."""

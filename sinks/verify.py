@@ -15,12 +15,14 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from sinks import layout
 from sinks.inventory import Inventory, take
 from sinks.jsonl import deserialize
 from sinks.manifest import Manifest, parse_time, sha256_hex
+from sinks.records_log import archived_records
 from sinks.series import Classifier
 from sinks.store import ArchiveStore, ObjectInfo
 
@@ -79,29 +81,46 @@ class Verifier:
         self.store = store
         self.classifier = classifier
 
-    def run(
-        self, since: date | None = None, until: date | None = None,
-        partitions: set[tuple[str, int]] | None = None,
-        progress: Callable[[int], None] | None = None,
-    ) -> Report:
-        """Verify the date folders from ``since`` to ``until`` (inclusive; None: unbounded),
-        optionally only some ``(topic, partition)`` chains."""
+    def run(self, since: date | None = None, until: date | None = None) -> Report:
+        """Verify the date folders from ``since`` to ``until`` (inclusive; None: unbounded)."""
         report = Report(since.isoformat() if since else None, until.isoformat() if until else None)
         prefixes = [p for topic in self.classifier.topics for p in self._prefixes(topic, since,
                                                                                     until)]
         inventory = take(self.store, prefixes)
-        if partitions is not None:
-            _restrict(inventory, partitions)
         self._report_versions(inventory, report)
-        disposed = self._disposed()
         stored = self._read_manifests(inventory, report)
         report.manifests = len(stored)
-        self._check_objects(stored, inventory, disposed, report, progress)
+        self._check_objects(stored, inventory, self._disposed(), report)
         self._check_orphans(stored, inventory, report)
-        chains = self._check_chains(stored, since, report)
-        report.partitions = len(chains)
-        if partitions is None:
-            self._check_chain_heads(stored, since, until, report)
+        report.partitions = len(self._check_chains(stored, since, report))
+        self._check_chain_heads(stored, since, until, report)
+        return report
+
+    def run_objects(self, keys: Iterable[str]) -> Report:
+        """Verify some archive objects: their versions, hashes and locks, their manifests,
+        and each manifest's link to the manifest before it (for an export's sources)."""
+        report = Report(None, None)
+        wanted = sorted(set(keys))
+        inventory = Inventory()
+        for key in wanted:
+            for exact in (key, layout.manifest_key(key)):
+                inventory.add(v for v in self.store.versions(exact) if v.key == exact)
+        self._report_versions(inventory, report)
+        stored = self._read_manifests(inventory, report)
+        report.manifests = len(stored)
+        self._check_objects(stored, inventory, self._disposed(), report)
+        for key in wanted:
+            item = stored.get(layout.manifest_key(key))
+            if item is None:
+                report.add("orphan", key, f"{key} has no manifest")
+            elif item.manifest.prev_manifest_key is not None:
+                previous = self.store.get_or_none(item.manifest.prev_manifest_key)
+                if _sha_or_none(previous) != item.manifest.prev_manifest_sha256:
+                    report.add("chain", item.manifest.key,
+                               f"{item.manifest.key} follows {item.manifest.prev_manifest_key}"
+                               ", which is missing or altered: the chain is broken")
+        report.partitions = len({(s.manifest.topic, s.manifest.partition)
+                                 for s in stored.values()})
         return report
 
     def _prefixes(self, topic: str, since: date | None, until: date | None) -> list[str]:
@@ -125,14 +144,9 @@ class Verifier:
                        f"{key} has more than one version: it was written again after archiving")
 
     def _disposed(self) -> dict[str, str]:
-        topic = self.classifier.records
-        disposed: dict[str, str] = {}
-        for key in sorted(self.store.keys(layout.date_prefix(topic))):
-            for line in deserialize(self.store.get(key)):
-                record = line.get("record") or {}
-                if record.get("kind") == "disposal":
-                    disposed.update({o["key"]: o["sha256"] for o in record.get("objects", [])})
-        return disposed
+        return {o["key"]: o["sha256"]
+                for record in archived_records(self.store, self.classifier.records)
+                if record.get("kind") == "disposal" for o in record.get("objects", [])}
 
     def _read_manifests(self, inventory: Inventory, report: Report) -> dict[str, _Stored]:
         keys = sorted(k for k in inventory.current if k.startswith(layout.MANIFEST_ROOT))
@@ -155,7 +169,7 @@ class Verifier:
 
     def _check_objects(
         self, stored: dict[str, _Stored], inventory: Inventory, disposed: dict[str, str],
-        report: Report, progress: Callable[[int], None] | None,
+        report: Report,
     ) -> None:
         present = [s.manifest for s in stored.values() if s.manifest.object_key in
                    inventory.current]
@@ -175,8 +189,6 @@ class Verifier:
             self._check_object(manifest, body, info, report)
             report.objects += 1
             report.records += manifest.record_count
-            if progress is not None:
-                progress(manifest.record_count)
 
     def _check_object(
         self, manifest: Manifest, body: bytes, info: ObjectInfo, report: Report
@@ -208,8 +220,8 @@ class Verifier:
         data = [k for k in inventory.current if not k.startswith(layout.MANIFEST_ROOT)]
         tails: dict[tuple[str, int] | None, int] = {}
         for item in stored.values():
-            where = (item.manifest.topic, item.manifest.partition)
-            tails[where] = max(tails.get(where, -1), item.manifest.last_offset)
+            chain = (item.manifest.topic, item.manifest.partition)
+            tails[chain] = max(tails.get(chain, -1), item.manifest.last_offset)
         newest: dict[tuple[str, int] | None, str] = {}
         for key in data:
             where = _partition_of(key)
@@ -233,7 +245,7 @@ class Verifier:
         for (topic, partition), chain in sorted(chains.items()):
             chain.sort(key=lambda s: (s.manifest.first_offset, s.manifest.key))
             self._check_start(chain[0], stored, since, report)
-            for before, after in zip(chain, chain[1:], strict=False):
+            for before, after in pairwise(chain):
                 self._check_link(before, after, topic, partition, report)
         return chains
 
@@ -260,7 +272,8 @@ class Verifier:
         b, a = before.manifest, after.manifest
         if a.first_offset > b.last_offset + 1:
             report.add("gap", a.key, f"offsets {b.last_offset + 1}–{a.first_offset - 1} of "
-                                     f"{topic}[{partition}] are in no manifest")
+                                     f"{topic}[{partition}] are in no manifest (before "
+                                     f"{a.key})")
         elif a.first_offset <= b.last_offset:
             report.add("overlap", a.key, f"{a.key} repeats offsets of {b.key}: one of them "
                                          "is forged")
@@ -295,15 +308,6 @@ class Verifier:
         for day in sorted(self.store.days(layout.CHAIN_HEAD_ROOT)):
             if (since is None or day >= since) and (until is None or day <= until):
                 yield from sorted(self.store.keys(f"{layout.CHAIN_HEAD_ROOT}dt={day}/"))
-
-
-def _restrict(inventory: Inventory, partitions: set[tuple[str, int]]) -> None:
-    def keep(key: str) -> bool:
-        return _partition_of(key) in partitions
-
-    for mapping in (inventory.current, inventory.hidden, inventory.originals, inventory.markers):
-        for key in [k for k in mapping if not keep(k)]:
-            del mapping[key]
 
 
 def _partition_of(key: str) -> tuple[str, int] | None:

@@ -17,6 +17,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -31,12 +32,14 @@ _CHUNK_RE = re.compile(r"\S+")
 _CHAR_SEED = 0x5EED
 _WORD_SEED = 0xC0DE
 _BIGRAM_MULT = np.uint64(0x9E3779B97F4A7C15)
-_DROPPED_CATEGORIES = frozenset({"Cf", "Cc", "Mn", "Me"})
+_DROPPED_CATEGORIES = frozenset({"Cf", "Cc", "Cs", "Mn", "Me"})
 MAX_CHUNK_CHARS = 40  # longer "words" (URLs, keyboard mashing) only count by their start
+_MAX_KEY_CHARS = 4 * MAX_CHUNK_CHARS  # bounds the cache's memory (room for invisible chars)
 
 
 def normalise_chunk(chunk: str) -> str:
-    """Lowercase a chunk; off ASCII, also strip accents, zero-width and control characters."""
+    """Lowercase a chunk; off ASCII, also strip accents, zero-width, control and lone
+    surrogate characters."""
     if chunk.isascii():
         return chunk.lower()
     decomposed = unicodedata.normalize("NFKD", chunk)
@@ -44,9 +47,28 @@ def normalise_chunk(chunk: str) -> str:
     return kept.lower()
 
 
+_MARK = murmurhash3_32("\x00marked", seed=_WORD_SEED, positive=True)
+
+
+@lru_cache(maxsize=64)
+def marker(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex matching a whole word that is one of ``terms`` (``*``: any ending)."""
+    single = [t for t in terms if t.strip() and " " not in t.strip()]
+    if not single:
+        return None
+    body = "|".join(re.escape(t.rstrip("*")) + (r"\w*" if t.endswith("*") else "") for t in single)
+    return re.compile(f"(?:{body})")
+
+
 @lru_cache(maxsize=1 << 16)
-def _chunk_features(chunk: str, char_min: int, char_max: int, n_char: int) -> tuple[bytes, bytes]:
-    """Hashed char n-gram columns (int32) and word hashes (uint32) of one chunk, as bytes."""
+def _chunk_features(
+    chunk: str, char_min: int, char_max: int, n_char: int, marked: re.Pattern[str] | None
+) -> tuple[bytes, bytes]:
+    """Hashed char n-gram columns (int32) and word hashes (uint32) of one chunk, as bytes.
+
+    A word matching ``marked`` is followed by one shared marker word, so that what is said
+    about one marked word ("<group> are ...") is learned for all of them.
+    """
     norm = normalise_chunk(chunk)[:MAX_CHUNK_CHARS]
     padded = f" {norm} "
     columns = array("i", (
@@ -54,9 +76,11 @@ def _chunk_features(chunk: str, char_min: int, char_max: int, n_char: int) -> tu
         for n in range(char_min, char_max + 1)
         for i in range(len(padded) - n + 1)
     ))
-    words = array("I", (
-        murmurhash3_32(w, seed=_WORD_SEED, positive=True) for w in _WORD_RE.findall(norm)
-    ))
+    words = array("I")
+    for word in _WORD_RE.findall(norm):
+        words.append(murmurhash3_32(word, seed=_WORD_SEED, positive=True))
+        if marked is not None and marked.fullmatch(word):
+            words.append(_MARK)
     return columns.tobytes(), words.tobytes()
 
 
@@ -88,6 +112,9 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
         Hashed columns of the word block and of the char block.
     max_chars : int
         Only the first ``max_chars`` characters of a text are featurised.
+    marked_terms : tuple of str
+        Words (lowercase, ``*`` for any ending) each followed by one shared marker word,
+        e.g. the names of protected groups; multi-word entries are ignored.
     """
 
     def __init__(
@@ -97,12 +124,14 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
         n_word_features: int = 1 << 18,
         n_char_features: int = 1 << 18,
         max_chars: int = 10_000,
+        marked_terms: tuple[str, ...] = (),
     ) -> None:
         self.word_ngram_max = word_ngram_max
         self.char_ngram_range = char_ngram_range
         self.n_word_features = n_word_features
         self.n_char_features = n_char_features
         self.max_chars = max_chars
+        self.marked_terms = marked_terms
 
     def __sklearn_tags__(self) -> Any:
         """Text in, not a 2-d numeric array."""
@@ -140,7 +169,9 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
     def chunk_columns(self, chunk: str) -> tuple[np.ndarray, np.ndarray]:
         """The char columns and word hashes of one chunk (for explanations)."""
         lo, hi = self.char_ngram_range
-        char_bytes, word_bytes = _chunk_features(chunk, lo, hi, self.n_char_features)
+        char_bytes, word_bytes = _chunk_features(
+            chunk[:_MAX_KEY_CHARS], lo, hi, self.n_char_features, marker(tuple(self.marked_terms))
+        )
         return np.frombuffer(char_bytes, dtype=np.int32), np.frombuffer(word_bytes, np.uint32)
 
     def word_columns(self, hashes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -159,33 +190,31 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
     def _counts(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Raw n-gram counts of the word block and the char block."""
         lo, hi = self.char_ngram_range
-        n_char, limit = self.n_char_features, self.max_chars
-        char_texts: list[bytes] = []
-        word_texts: list[bytes] = []
-        for text in texts:
-            char_parts: list[bytes] = []
-            word_parts: list[bytes] = []
-            for chunk in text[:limit].split():
-                char_bytes, word_bytes = _chunk_features(chunk, lo, hi, n_char)
-                char_parts.append(char_bytes)
-                word_parts.append(word_bytes)
-            char_texts.append(b"".join(char_parts))
-            word_texts.append(b"".join(word_parts))
-        n = len(char_texts)
-        char_cols, char_rows = _flatten(char_texts, np.int32)
-        hashes, word_rows = _flatten(word_texts, np.uint32)
+        limit, n = self.max_chars, len(texts)
+        per_text = [text[:limit].split() for text in texts]
+        keys = (chunk[:_MAX_KEY_CHARS] for chunk in chain.from_iterable(per_text))
+        features = list(map(
+            _chunk_features, keys, repeat(lo), repeat(hi),
+            repeat(self.n_char_features), repeat(marker(tuple(self.marked_terms))),
+        ))
+        chunk_rows = np.repeat(np.arange(n, dtype=np.int32),
+                               np.fromiter(map(len, per_text), dtype=np.int64, count=n))
+        char_cols, char_rows = _flatten([f[0] for f in features], np.int32, chunk_rows)
+        hashes, word_rows = _flatten([f[1] for f in features], np.uint32, chunk_rows)
         word_cols, word_rows = self.word_columns(hashes, word_rows)
         return (
             _count_matrix(word_rows, word_cols, (n, self.n_word_features)),
-            _count_matrix(char_rows, char_cols, (n, n_char)),
+            _count_matrix(char_rows, char_cols, (n, self.n_char_features)),
         )
 
 
-def _flatten(per_text: list[bytes], dtype: type[np.generic]) -> tuple[np.ndarray, np.ndarray]:
-    values = np.frombuffer(b"".join(per_text), dtype=dtype)
-    lengths = np.fromiter((len(b) // 4 for b in per_text), dtype=np.int64, count=len(per_text))
-    rows = np.repeat(np.arange(len(per_text), dtype=np.int32), lengths)
-    return values, rows
+def _flatten(
+    per_chunk: list[bytes], dtype: type[np.generic], chunk_rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The 4-byte values of every chunk, concatenated, and the row (text) of each."""
+    values = np.frombuffer(b"".join(per_chunk), dtype=dtype)
+    lengths = np.fromiter(map(len, per_chunk), dtype=np.int64, count=len(per_chunk)) // 4
+    return values, np.repeat(chunk_rows, lengths)
 
 
 def _count_matrix(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:

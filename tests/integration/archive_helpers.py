@@ -10,6 +10,7 @@ from typing import Any
 
 from pipeline.settings import ArchiveSettings, Settings, TopicSettings
 from pipeline.stack import credentials
+from pipeline.stack.embedded import child_environment
 from sinks.chain import ChainWriter
 from sinks.manifest import Manifest, sha256_hex
 from sinks.s3 import s3_client
@@ -37,6 +38,13 @@ def role_store(settings: Settings, role: str) -> ArchiveStore:
     keys = credentials.load_or_create(settings.embedded.state_dir)[role]
     client = s3_client(settings.s3, keys.access_key, keys.secret_key)
     return ArchiveStore(client, settings.s3.archive_bucket)
+
+
+def cli_env(settings: Settings, role: str) -> dict[str, str]:
+    """The environment of a ``civicmod archive`` command run with ``role``'s keys."""
+    keys = credentials.load_or_create(settings.embedded.state_dir)[role]
+    return {**child_environment(settings), "CIVICMOD_S3__ACCESS_KEY": keys.access_key,
+            "CIVICMOD_S3__SECRET_KEY": keys.secret_key}
 
 
 def writer(settings: Settings, store: ArchiveStore | None = None) -> ChainWriter:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from itertools import pairwise
 
 import pytest
 from kafka import KafkaProducer
@@ -14,7 +15,8 @@ from sinks.jsonl import ArchivedRecord, deserialize, serialize
 from sinks.manifest import Manifest
 from sinks.reader import archived_lines
 from sinks.series import Classifier
-from tests.integration.archive_helpers import chain_heads, manifests
+from sinks.verify import Verifier
+from tests.integration.archive_helpers import chain_heads, manifests, role_store
 from tests.integration.helpers import archive_store, isolated, read_topic, start, wait_for
 
 pytestmark = pytest.mark.integration
@@ -83,7 +85,7 @@ def test_sink_chains_a_manifest_per_object_and_repairs_one_lost_in_a_crash(
     for chain in chains.values():
         chain.sort(key=lambda item: item[0].first_offset)
         assert chain[0][0].prev_manifest_sha256 is None
-        for (before, digest), (after, _) in zip(chain, chain[1:], strict=False):
+        for (before, digest), (after, _) in pairwise(chain):
             assert after.prev_manifest_key == before.key
             assert after.prev_manifest_sha256 == digest
             assert after.first_offset == before.last_offset + 1
@@ -96,3 +98,7 @@ def test_sink_chains_a_manifest_per_object_and_repairs_one_lost_in_a_crash(
     for where, (manifest, digest) in newest.items():
         assert (last[where]["manifest_key"], last[where]["manifest_sha256"]) == (
             manifest.key, digest)
+
+    report = Verifier(role_store(settings, "officer"), classifier).run()
+    assert report.ok, report.problems
+    assert report.records >= VERDICTS + DEAD

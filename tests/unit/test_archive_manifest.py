@@ -59,7 +59,7 @@ def test_dead_letters_and_actions_are_identified_by_coordinates() -> None:
     dead = {"topic": "comments.deadletter", "partition": 1, "offset": 5, "timestamp_ms": T0,
             "key": None, "raw_base64": "AA=="}
     action = {"topic": "moderation.actions", "partition": 0, "offset": 3, "timestamp_ms": T0,
-              "key": None, "record": {"comment_id": "c-1", "action": "restore"}}
+              "key": None, "record": {"comment_id": "c-1", "kind": "restore"}}
     assert CLASSIFIER.record_id(dead) == "comments.deadletter:1:5"
     assert CLASSIFIER.series(dead) == "dead_letters"
     assert CLASSIFIER.record_id(action) == "moderation.actions:0:3"

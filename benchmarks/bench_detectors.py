@@ -1,0 +1,147 @@
+"""Comments per second of the whole default registry (a–h) against the peers, on one core.
+
+The registry runs as the worker runs it (``Registry.detect_batch`` in batches of 500) over
+comments of two kinds: the seeded synthetic civic corpus of the profanity benchmark, and, when
+``../shared/datasets`` is there, a seeded sample of the public datasets' texts (tweets, forum
+sentences, Wikipedia talk pages: varied words, so the per-word feature cache really misses).
+better-profanity 0.7.0 and alt-profanity-check run on the same comments in the same process.
+The process is pinned to one CPU, with one BLAS thread. Worker memory is measured in a fresh
+child process that builds the worker's moderator (model loaded) and scores the comments.
+
+    .venv/bin/python -m benchmarks.bench_detectors [--n 10000] [--peer-n 1000] [--write FILE]
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
+
+from classifiers.ml.datasets import available  # noqa: E402
+from classifiers.ml.defaults import DEFAULT_DATA_DIR  # noqa: E402
+from classifiers.ml.features import _chunk_features  # noqa: E402
+from classifiers.profanity_corpus import build_corpus  # noqa: E402
+from classifiers.registry import default_registry  # noqa: E402
+
+BATCH = 500
+_RSS_CHILD = """
+import json, resource, sys
+from pipeline.settings import load_settings
+from pipeline.worker import build_moderator
+texts = json.load(sys.stdin)
+moderator = build_moderator(load_settings())
+loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+for i in range(0, len(texts), 500):
+    moderator.registry.detect_batch(texts[i : i + 500])
+print(json.dumps([loaded, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]))
+"""
+
+
+def public_texts(n: int, seed: int) -> list[str]:
+    """A seeded sample of ``n`` texts from every public dataset present (none if absent)."""
+    pool = [e.text for d in available(DEFAULT_DATA_DIR) for e in d.load(DEFAULT_DATA_DIR)]
+    random.Random(seed).shuffle(pool)
+    return pool[:n]
+
+
+def _timed(run: Callable[[], object], repeat: int) -> float:
+    timings = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        run()
+        timings.append(time.perf_counter() - began)
+    return statistics.median(timings)
+
+
+def bench(texts: list[str], peer_n: int, repeat: int) -> dict[str, float]:
+    """Comments/s of the registry (cold and warm feature cache), each detector and the peers."""
+    from better_profanity import profanity
+    from profanity_check import predict_prob
+
+    registry = default_registry()
+    batches = [texts[i : i + BATCH] for i in range(0, len(texts), BATCH)]
+
+    def whole() -> None:
+        for batch in batches:
+            registry.detect_batch(batch)
+
+    _chunk_features.cache_clear()
+    rates = {"registry a–h, first pass": len(texts) / _timed(whole, 1)}
+    rates["registry a–h"] = len(texts) / _timed(whole, repeat)
+    for detector in registry.detectors:
+        def one(d: object = detector) -> None:
+            for batch in batches:
+                d.detect_batch(batch)  # type: ignore[attr-defined]
+        rates[f"  {detector.name}"] = len(texts) / _timed(one, repeat)
+    sample = texts[:peer_n]
+    profanity.load_censor_words()
+    rates["better-profanity 0.7.0"] = len(sample) / _timed(
+        lambda: [profanity.contains_profanity(t) for t in sample], 1)
+    rates["alt-profanity-check"] = len(texts) / _timed(
+        lambda: [predict_prob(b) for b in batches], repeat)
+    return rates
+
+
+def worker_rss(texts: Sequence[str]) -> tuple[float, float]:
+    """Max RSS in MB of a fresh worker process: after building the moderator, after scoring."""
+    done = subprocess.run([sys.executable, "-c", _RSS_CHILD], input=json.dumps(list(texts)),
+                          capture_output=True, text=True, check=True)
+    loaded, scored = json.loads(done.stdout.strip().splitlines()[-1])
+    return loaded / 1024, scored / 1024
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Print (and optionally write) the Markdown fragment of docs/benchmarks-detectors.md."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000, help="comments per corpus")
+    parser.add_argument("--peer-n", type=int, default=1000,
+                        help="comments for better-profanity (about 50/s)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--write", help="also write the fragment to this file")
+    args = parser.parse_args(argv)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    corpora = {"synthetic civic comments": build_corpus(args.n, args.seed)}
+    if public := public_texts(args.n, args.seed):
+        corpora["public dataset texts"] = public
+    lines = [
+        "## Detector speed: the whole registry (a–h) against the peers",
+        "",
+        f"`.venv/bin/python -m benchmarks.bench_detectors --n {args.n} --peer-n {args.peer_n}`"
+        f" on {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs shared "
+        f"(pinned to one), Python {platform.python_version()}; batches of {BATCH}, median of "
+        f"{args.repeat} runs (better-profanity: one run over {args.peer_n} comments).",
+        "",
+    ]
+    for name, texts in corpora.items():
+        rates = bench(texts, args.peer_n, args.repeat)
+        mean = sum(map(len, texts)) / len(texts)
+        ours = rates["registry a–h"]
+        lines += [f"### {name} ({len(texts):,} comments, {mean:.0f} characters on average)", "",
+                  "| what | comments/s | registry ÷ this |", "| --- | ---: | ---: |"]
+        lines += [f"| {k} | {v:,.0f} | {ours / v:.2f} |" for k, v in rates.items()]
+        lines.append("")
+    loaded, scored = worker_rss(corpora.get("public dataset texts", corpora[next(iter(corpora))]))
+    lines += [f"Worker memory (max RSS of a fresh process): {loaded:.0f} MB with the moderator "
+              f"built (model loaded), {scored:.0f} MB after scoring {args.n:,} comments.", ""]
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        with open(args.write, "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""The ``civicmod train`` and ``civicmod evaluate`` commands (registered in pipeline/cli.py)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from classifiers.ml.data import LabelRule, read_labeled
+from classifiers.ml.defaults import (
+    CARD_PATH,
+    CORPUS_DIR,
+    DEFAULT_CATEGORIES,
+    DEFAULT_DATA_DIR,
+    MODEL_PATH,
+)
+from pipeline.policy import load_policy
+from pipeline.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from classifiers.ml.evaluate import Run
+    from classifiers.ml.train import Sources
+
+console = Console(stderr=True)
+TextCol = Annotated[str, typer.Option("--text-col", help="CSV column holding the text")]
+Labels = Annotated[
+    list[str] | None,
+    typer.Option("--label", help="CSV label rule COLUMN=CATS or COLUMN:VALUE=CATS "
+                 "(repeatable), e.g. insult=b, class:0=c, label:spam=d"),
+]
+Delimiter = Annotated[
+    str | None, typer.Option("--delimiter", help="CSV delimiter (default: tab for .tsv)")
+]
+
+
+def _rules(specs: list[str] | None) -> list[LabelRule]:
+    try:
+        return [LabelRule.parse(spec) for spec in specs or []]
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+def _archive_sources(settings: Settings, use: bool, seed: int) -> Sources:
+    from classifiers.ml.archive import moderator_examples
+    from classifiers.ml.data import split_examples
+    from classifiers.ml.train import Source, Sources
+    from pipeline.stack.embedded import with_embedded_credentials
+
+    if not use:
+        return Sources(notes=["moderator decisions: not read (--no-archive)"])
+    examples = moderator_examples(with_embedded_credentials(settings))
+    if examples is None:
+        return Sources(notes=["moderator decisions: no archive configured or reachable"])
+    if not examples:
+        return Sources(notes=["moderator decisions: none in the archive yet"])
+    return Sources([Source("moderator decisions", "archive", *split_examples(examples, seed))])
+
+
+def train(
+    data: Annotated[
+        list[Path] | None,
+        typer.Option("--data", help="Dataset folder or labeled CSV/JSONL file (repeatable); "
+                     f"default {DEFAULT_DATA_DIR} when it exists"),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Where to write the model")] = MODEL_PATH,
+    card: Annotated[
+        Path | None, typer.Option(help="Where to write the model card (default: beside --out)")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the splits and the solver")] = 0,
+    corpus: Annotated[Path, typer.Option(help="Hand-written corpus folder")] = CORPUS_DIR,
+    categories: Annotated[
+        str, typer.Option(help="Categories to train heads for (comma-separated)")
+    ] = ",".join(DEFAULT_CATEGORIES),
+    archive: Annotated[
+        bool, typer.Option(help="Also learn from moderators' decisions in the archive")
+    ] = True,
+    text_col: TextCol = "text",
+    label: Labels = None,
+    delimiter: Delimiter = None,
+) -> None:
+    """Train the comment model, save it with skops and write its model card."""
+    from classifiers.ml.build import BuildRequest, build
+    from classifiers.registry import default_registry
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    settings = load_settings()
+    request = BuildRequest(
+        data=tuple(data) if data else (DEFAULT_DATA_DIR,),
+        out=out,
+        card=card or out.parent / CARD_PATH.name,
+        seed=seed,
+        corpus_dir=corpus,
+        categories=tuple(c.strip() for c in categories.split(",") if c.strip()),
+        text_column=text_col,
+        rules=tuple(_rules(label)),
+        delimiter=delimiter,
+    )
+    result = build(
+        request,
+        archive=_archive_sources(settings, archive, seed),
+        policy=load_policy(settings.policy_file),
+        window_chars=settings.worker.score_window_chars,
+        registry_for=lambda path: default_registry(model_path=path),
+    )
+    for note in result.notes:
+        console.print(f"note: {note}")
+    console.print(
+        f"model {result.version} ({result.size_bytes / 1e6:.1f} MB, heads "
+        f"{','.join(result.heads)}) trained in {result.train_seconds:.0f} s -> {result.path}; "
+        f"card -> {request.card}"
+    )
+
+
+def evaluate(
+    path: Annotated[Path, typer.Argument(help="Labeled JSONL ({text, categories}) or CSV")],
+    text_col: TextCol = "text",
+    label: Labels = None,
+    delimiter: Delimiter = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print only the JSON report")] = False,
+    model: Annotated[Path, typer.Option(help="Model file to evaluate")] = MODEL_PATH,
+    card: Annotated[
+        Path | None, typer.Option(help="Also write the results into this model card")
+    ] = None,
+    errors: Annotated[int, typer.Option(help="Worst errors to show per category")] = 3,
+    split: Annotated[
+        str, typer.Option(help="Only JSONL rows of this split (train, test) or all")
+    ] = "all",
+) -> None:
+    """Precision, recall and F1 per category of the whole registry and policy on a file."""
+    from classifiers.ml.card import evaluation_section, write_section
+    from classifiers.ml.evaluate import report, score
+    from classifiers.registry import default_registry
+
+    settings = load_settings()
+    try:
+        examples = read_labeled(path, text_col, _rules(label), delimiter)
+    except (OSError, ValueError) as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    if split != "all":
+        examples = [e for e in examples if e.split == split]
+    run = score(examples, default_registry(model_path=model), load_policy(settings.policy_file),
+                settings.worker.score_window_chars)
+    if as_json:
+        print(json.dumps(report(run)))
+        return
+    _print_report(run, errors)
+    if card is not None:
+        name = path.stem if split == "all" else f"{path.stem}, {split} split"
+        write_section(card, name, evaluation_section(f"{name} (`civicmod evaluate`)", run))
+        console.print(f"wrote section {name!r} of {card}")
+
+
+def _print_report(run: Run, errors: int) -> None:
+    from classifiers.ml.evaluate import report, worst_errors
+
+    result = report(run)
+    table = Table(title=f"{len(run.scored)} comments, {result['comments_per_second']:,} /s")
+    for column in ("category", "precision", "recall", "F1", "support"):
+        table.add_column(column, justify="left" if column == "category" else "right")
+    for category, m in result["per_category"].items():
+        table.add_row(category, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
+                      str(m["support"]))
+    out = Console()
+    out.print(table)
+    counts = result["allowed"]
+    out.print(f"must be allowed: {counts['total']}; review {counts['review']}, "
+              f"remove {counts['remove']}")
+    for category in result["per_category"]:
+        false_pos, false_neg = worst_errors(run.scored, category, errors)
+        for kind, rows in (("false positive", false_pos), ("missed", false_neg)):
+            for s in rows:
+                snippet = s.example.text[:120].replace("\n", " ")
+                out.print(f"[{category}] {kind} (score {s.scores.get(category, 0.0):.2f}): "
+                          f"{snippet!r}", markup=False, highlight=False)

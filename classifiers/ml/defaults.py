@@ -1,0 +1,18 @@
+"""Where the model, its card, the corpus and the public datasets live, and the default heads.
+
+Kept free of heavy imports, so the command line starts fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_CLASSIFIERS = Path(__file__).resolve().parent.parent
+MODEL_PATH = _CLASSIFIERS / "model" / "civicmod-model.skops"
+CARD_PATH = _CLASSIFIERS / "model" / "MODEL_CARD.md"
+CORPUS_DIR = _CLASSIFIERS / "corpus"
+DEFAULT_DATA_DIR = _CLASSIFIERS.parent.parent / "shared" / "datasets"
+"""``../shared/datasets`` relative to the repository."""
+DEFAULT_CATEGORIES: tuple[str, ...] = ("a", "b", "c", "d")
+"""Heads trained by default. Not h: trained on Jigsaw threats and the corpus's security
+examples together it sent plain civic comments (Town Hall's address) to review."""

@@ -1,0 +1,99 @@
+"""The comment model as a detector: one finding per category whose probability is high enough."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from classifiers.ml.defaults import MODEL_PATH
+from classifiers.ml.model import CommentModel, Contribution
+from classifiers.ml.persist import LoadedModel, load_model
+from classifiers.ml.protected import ClassNamer
+from pipeline.records import Category, Evidence, Finding
+
+DEFAULT_MIN_SCORE = 0.5
+"""The lowest review threshold of config/policy.yaml: lower both together."""
+
+
+@cache
+def shipped_model(path: Path = MODEL_PATH) -> LoadedModel:
+    """The committed model, read once per process."""
+    return load_model(path)
+
+
+class MLDetector:
+    """Scores a batch with every head at once and explains each finding by its top words.
+
+    A finding is emitted when a category's calibrated probability reaches ``min_score``; the
+    policy's thresholds then decide whether it counts. Its evidence is the words that raised
+    the score most; a category-c finding's label names the protected classes the text mentions.
+    Texts are scored on their first ``max_chars`` characters.
+    """
+
+    name = "ml"
+
+    def __init__(
+        self,
+        model: CommentModel,
+        version: str,
+        min_score: float = DEFAULT_MIN_SCORE,
+        top_evidence: int = 3,
+        class_namer: ClassNamer | None = None,
+    ) -> None:
+        self.model = model
+        self.version = version
+        self.min_score = min_score
+        self.top_evidence = top_evidence
+        self.max_chars = model.vectorizer_.max_chars
+        self.class_namer = class_namer or ClassNamer()
+        self.categories: tuple[Category, ...] = tuple(model.categories)  # type: ignore[arg-type]
+
+    @classmethod
+    def shipped(cls, path: Path = MODEL_PATH) -> MLDetector:
+        """The detector over the committed model file."""
+        loaded = shipped_model(path)
+        return cls(loaded.model, loaded.version)
+
+    def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """Return one list of findings per text, in order."""
+        windows = [text[: self.max_chars] for text in texts]
+        features = self.model.transform(windows)
+        proba = self.model.proba_from_features(features)
+        hits = proba >= self.min_score
+        out: list[list[Finding]] = [[] for _ in windows]
+        for i in np.flatnonzero(hits.any(axis=1)).tolist():
+            row = slice(features.indptr[i], features.indptr[i + 1])
+            heads = np.flatnonzero(hits[i]).tolist()
+            spans = self.model.explain(windows[i], features.indices[row], features.data[row],
+                                       heads, top=self.top_evidence)
+            out[i] = [self._finding(windows[i], head, float(proba[i, head]), spans[head])
+                      for head in heads]
+        return out
+
+    def _finding(self, text: str, head: int, score: float, spans: list[Contribution]
+                 ) -> Finding:
+        category = self.categories[head]
+        evidence = tuple(
+            Evidence(start=s.start, end=s.end, text=_printable(text[s.start : s.end]))
+            for s in spans
+        )
+        label = "model"
+        if category == "c":
+            named = self.class_namer.classes(text)
+            label = "model: " + (", ".join(named) if named else "class not named")
+        return Finding(
+            category=category,
+            score=round(min(max(score, 0.0), 1.0), 4),
+            evidence=evidence,
+            detector=self.name,
+            version=self.version,
+            label=label,
+        )
+
+
+def _printable(text: str) -> str:
+    """``text`` with lone surrogates replaced, so evidence always serialises."""
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")

@@ -1,0 +1,187 @@
+"""Category d (spam or unrelated links): links off the Town's domains, shorteners, link-only
+comments, money-making offers, prizes, self-promotion and "contact me on WhatsApp".
+
+Spam is the one category scored by noisy-OR: a link to another site alone is ordinary (score
+0.35, recorded but below review), a shortener or a link-only comment needs a look (0.6), and
+only independent signals together (an offer *and* a contact number, an offer *and* a shortener)
+reach the 0.9 at which policy.yaml hides category d automatically.
+
+Not here: the same text repeated by one author, which needs per-author state of the stream.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import phonenumbers
+
+from classifiers import urls
+from classifiers.masking import last_four
+from classifiers.rules import Hit, PatternRule, Rule, RuleDetector, stems
+from classifiers.textnorm import NormText
+from pipeline.settings import DetectorSettings
+
+SHORTENERS: frozenset[str] = frozenset({
+    "bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "rebrand.ly",
+    "cutt.ly", "shorturl.at", "rb.gy", "t.ly", "tiny.cc", "lnkd.in", "s.id", "bl.ink", "v.gd",
+    "shorte.st", "adf.ly", "bitly.com", "tr.im", "qrco.de", "linktr.ee", "t.me", "wa.me",
+})  # fmt: skip
+SCORES: dict[str, float] = {
+    "external link": 0.35,
+    "shortened link": 0.6,
+    "link-only comment": 0.6,
+    "money-making offer": 0.8,
+    "prize or giveaway bait": 0.8,
+    "self-promotion": 0.6,
+    "adult or pharmacy spam": 0.8,
+    "off-platform contact": 0.6,
+    "off-platform contact number": 0.65,
+}
+_APPS = r"(?:whats\s?app|telegram|wechat|viber|kik|snapchat|signal\s+app|line\s+app)"
+_APP_STEMS = stems("whatsapp", "whats", "telegram", "wechat", "viber", "kik", "snapchat", "app")
+_PERIOD = r"(?:day|daily|week|weekly|wk|hour|hr|month|monthly|night)"
+_AMOUNT = (rf"(?:up\s+to\s+|over\s+|at\s+least\s+|an?\s+extra\s+)?\$\s?\d[\d,.]*k?\+?\s*"
+           rf"(?:usd\s*)?(?:(?:a|an|per|each|every|/)\s*{_PERIOD}|{_PERIOD})\b")
+
+
+def _rule(label: str, pattern: str, *words: str) -> PatternRule:
+    return PatternRule(label, SCORES[label], pattern, stems(*words))
+
+
+PHRASE_RULES: tuple[PatternRule, ...] = (
+    # "Earn $500 a day", "you can make $300 daily", or any amount per period made "from home",
+    # "online", "with crypto"; not "I make $30 an hour as a teacher".
+    _rule("money-making offer",
+          rf"(?:^|[.!?:]\s*|\byou\s+(?:can|could|will|too\s+can)\s+|\bstart\s+|\beasily\s+|"
+          rf"\bhow\s+(?:to|i)\s+)(?:earn|make|get\s+paid)\s+{_AMOUNT}|\b(?:earn|make|made|making|"
+          rf"earning|earned)\s+{_AMOUNT}[^.!?\n]{{0,40}}\b(?:from\s+home|online|working\s+from\s+"
+          rf"home|from\s+(?:my|your)\s+(?:phone|couch)|with(?:out)?\s+(?:crypto|bitcoin|forex|this|"
+          rf"any\s+experience|her|his)|part[- ]time|just\s+by)\b",
+          "$"),
+    _rule("money-making offer",
+          r"\b(?:earn|make|making|earning)\s+(?:(?:easy|fast|quick|extra|real|passive|serious|"
+          r"big)\s+){0,2}(?:money|cash|income|dollars)\s+(?:online|from\s+home|from\s+your\s+"
+          r"phone|fast|daily|weekly|with\s+(?:crypto|bitcoin|forex|this|my|our))\b",
+          "money", "cash", "income", "dollars"),
+    _rule("money-making offer",
+          r"\b(?:passive|residual)\s+income\b|\bguaranteed\s+(?:profits?|returns?|payouts?|roi)\b|"
+          r"\bdaily\s+(?:profits?|payouts?)\b|\bfinancial\s+freedom\b",
+          "income", "profit", "profits", "returns", "return", "payout", "payouts", "roi",
+          "freedom"),
+    _rule("money-making offer",
+          r"\b(?:bitcoin|btc|crypto|forex|binary\s+options?|usdt|ethereum|trading)\s+(?:expert|"
+          r"mentor|manager|coach|trader|account\s+manager|investment\s+(?:platform|plan))\b|"
+          r"\binvest(?:ed|ing)?\s+(?:\$\s?\d[\d,.]*k?\s+)?(?:in|with)\s+(?:bitcoin|btc|crypto|"
+          r"forex|binary\s+options?|usdt)\b[^.!?\n]{0,60}\b(?:profit|returns?|earned|made|roi|"
+          r"income|payout)",
+          "bitcoin", "btc", "crypto", "forex", "binary", "usdt", "ethereum", "trading",
+          "invest", "invested", "investing"),
+    _rule("money-making offer",
+          r"\bwork(?:ing)?\s+from\s+home\b[^.!?\n]{0,50}(?:\$\s?\d|\b(?:earn|income|paid|pays)\b)|"
+          r"\b(?:loans?|cash\s+advance)\b[^.!?\n]{0,30}\bno\s+credit\s+check\b",
+          "$", "earn", "income", "paid", "pays", "check"),
+    _rule("prize or giveaway bait",
+          r"\byou(?:'ve|\s+have)?\s+(?:been\s+)?(?:won|selected|chosen)\b[^.!?\n]{0,40}(?:\b(?:prize|"
+          r"gift\s?cards?|iphone|giveaway|reward|cash)\b|\$\s?\d)|\bclaim\s+(?:your|the)\s+(?:free\s+)?"
+          r"(?:prize|reward|gift|winnings|bonus)\b|\bfree\s+(?:\$\s?\d+\s+)?(?:gift\s?cards?|iphones?|"
+          r"ipads?|robux|v-?bucks)\b",
+          "won", "selected", "chosen", "claim", "gift", "giftcard", "giftcards", "iphone",
+          "iphones", "ipads", "robux", "bucks"),
+    _rule("self-promotion",
+          r"\b(?:check\s+out|visit|see|follow|subscribe\s+to|sub\s+to|like)\s+(?:my|our)\s+(?:new\s+)?"
+          r"(?:page|profile|channel|store|shop|website|site|onlyfans|instagram|ig|tiktok|youtube|"
+          r"podcast|stream)\b|\blink\s+in\s+(?:my\s+)?bio\b|\b(?:use|with)\s+(?:my\s+|our\s+)?"
+          r"(?:promo|discount|coupon|referral|invite)\s+code\b|\b(?:buy|get|cheap)\s+(?:\d[\d,.]*k?\s+)?"
+          r"(?:real\s+)?"
+          r"(?:instagram\s+|tiktok\s+|youtube\s+)?(?:followers|likes|views|subscribers)\b|"
+          r"\b(?:click|tap)\s+(?:the|this|my|on\s+the)\s+link\b|\blimited[- ]time\s+offer\b",
+          "page", "profile", "channel", "store", "shop", "website", "site", "onlyfans",
+          "instagram", "ig", "tiktok", "youtube", "podcast", "stream", "bio", "promo", "discount",
+          "coupon", "referral", "invite", "followers", "likes", "views", "subscribers", "link",
+          "offer"),
+    _rule("adult or pharmacy spam",
+          r"\b(?:hot|lonely|horny|local)\s+(?:singles|milfs|girls\s+near\s+you)\b|\bsugar\s+"
+          r"(?:daddy|mommy|momma)\b|\bonlyfans\b|\b(?:cheap|buy|discount|order)\s+(?:generic\s+)?"
+          r"(?:viagra|cialis|tramadol|ozempic|semaglutide|phentermine)\b",
+          "singles", "milfs", "girls", "sugar", "onlyfans", "viagra", "cialis", "tramadol",
+          "ozempic", "semaglutide", "phentermine"),
+    PatternRule(
+        "off-platform contact", SCORES["off-platform contact"],
+        rf"\b(?:contact|message|msg|text|dm|pm|inbox|reach|add|hit|write|chat\s+with|talk\s+to)"
+        rf"\s+(?:me|us|him|her|them|(?:mr|mrs|ms|dr)\.?\s+\w+)?\s*(?:up\s+)?(?:directly\s+|now\s+)?"
+        rf"(?:on|via|through|at|@)\s+{_APPS}\b|\b{_APPS}\s*(?:me|us)\b|\btelegram\s*[:@]\s*@?\w+",
+        _APP_STEMS,
+    ),
+)
+
+
+class ContactNumberRule:
+    """A phone number (valid per libphonenumber) right after a messaging-app name."""
+
+    label = "off-platform contact number"
+    triggers = _APP_STEMS
+    _near = re.compile(rf"{_APPS}\b[^\n]{{0,25}}?(?=[+(\d])")
+
+    def find(self, doc: NormText) -> Iterator[Hit]:
+        """Hits for app names followed by a dialable number; the number is masked."""
+        for m in self._near.finditer(doc.lower):
+            window = doc.text[m.end() : m.end() + 25]
+            for match in phonenumbers.PhoneNumberMatcher(window, "US", leniency=1):
+                if match.start > 2:
+                    break
+                a, b = doc.span(m.start(), m.end() + match.end)
+                shown = doc.excerpt(m.start(), m.end())
+                yield Hit(self.label, SCORES[self.label], a, b,
+                          shown + last_four(match.raw_string))
+                break
+
+    def fingerprint(self) -> str:
+        """The pattern and score."""
+        return f"{self.label}|{SCORES[self.label]}|{self._near.pattern}"
+
+
+class LinkRule:
+    """Links off the Town's domains: shortened, plain, or the whole comment."""
+
+    label = "external link"
+    triggers = urls.TRIGGERS
+
+    def __init__(self, town_domains: tuple[str, ...]) -> None:
+        self.town_domains = tuple(d.lower().removeprefix("www.") for d in town_domains)
+
+    def find(self, doc: NormText) -> Iterator[Hit]:
+        """One hit per off-domain link, plus one when the comment is little but links."""
+        outside = [
+            link for link in urls.links(doc) if not urls.on_domain(link.host, self.town_domains)
+        ]
+        for link in outside:
+            label = "shortened link" if link.host.removeprefix("www.") in SHORTENERS else (
+                "external link")
+            a, b = doc.span(link.start, link.end)
+            yield Hit(label, SCORES[label], a, b, doc.excerpt(link.start, link.end))
+        if outside:
+            rest = doc.lower
+            for link in sorted(outside, key=lambda k: -k.start):
+                rest = rest[: link.start] + " " + rest[link.end :]
+            if len(_WORDS.findall(rest)) <= 2:
+                first = outside[0]
+                a, b = doc.span(first.start, first.end)
+                yield Hit("link-only comment", SCORES["link-only comment"], a, b,
+                          doc.excerpt(first.start, first.end))
+
+    def fingerprint(self) -> str:
+        """The allowlist and the shorteners."""
+        return f"links|{self.town_domains}|{sorted(SHORTENERS)}|{SCORES}"
+
+
+_WORDS = re.compile(r"[a-z]{2,}")
+
+
+class SpamDetector(RuleDetector):
+    """Category d, by links, offers and off-platform contact."""
+
+    def __init__(self, settings: DetectorSettings | None = None) -> None:
+        settings = settings or DetectorSettings()
+        rules: list[Rule] = [LinkRule(settings.domains), *PHRASE_RULES, ContactNumberRule()]
+        super().__init__("spam", "d", rules, how="noisy_or")

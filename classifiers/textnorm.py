@@ -1,0 +1,129 @@
+"""One normalised view of a comment, shared by the rule detectors, with offsets back to it.
+
+The view folds what people use to dodge keyword rules without changing what a reader sees:
+invisible format characters (zero-width spaces and joiners, bidi overrides, soft hyphens) are
+dropped, control characters (NUL…) become spaces, accented and full-width characters fold to
+their ASCII letter or digit, and common Cyrillic/Greek look-alikes fold to Latin. Every kept
+character stays one character, so the only offset bookkeeping is the dropped ones.
+
+:func:`normalize` is cached: the detectors of one registry run one after another over the same
+batch, so each comment is normalised once, not once per detector.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_HOMOGLYPHS: dict[str, str] = {
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ј": "j", "һ": "h", "ԁ": "d",
+    "ԛ": "q", "ԝ": "w", "ү": "y", "ӏ": "l", "ɡ": "g",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J",
+    "α": "a", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"',
+}  # fmt: skip
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WORD = re.compile(r"[a-z]+")
+_DIGIT = re.compile(r"\d")
+_LONG_NUMBER = re.compile(r"\d(?:[ -]?\d){8}")
+STEM = 4
+"""Trigger stems are the first :data:`STEM` letters of a word (a shorter word is its own stem)."""
+DIGIT_STEM = "#"
+"""The stem present when the text holds any digit."""
+NUMBER_STEM = "#9"
+"""The stem present when the text holds nine digits in a row (single spaces or dashes allowed)."""
+DOLLAR_STEM = "$"
+"""The stem present when the text holds a dollar sign."""
+
+
+@lru_cache(maxsize=8192)
+def _fold(char: str) -> str:
+    """The folded form of one non-ASCII character: '' (invisible), one character."""
+    if char in _HOMOGLYPHS:
+        return _HOMOGLYPHS[char]
+    category = unicodedata.category(char)
+    if category == "Cf":
+        return ""
+    if category in ("Cc", "Zs", "Zl", "Zp"):
+        return " "
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+    )
+    return stripped if len(stripped) == 1 and stripped.isascii() else char
+
+
+@dataclass(frozen=True, slots=True)
+class NormText:
+    """A comment, its folded view (case kept), its lower-case view and its trigger stems."""
+
+    original: str
+    text: str
+    lower: str
+    stems: frozenset[str]
+    dropped: tuple[int, ...]  # folded-view positions where an invisible character was dropped
+
+    def origin(self, pos: int) -> int:
+        """The original offset of folded-view position ``pos``."""
+        return pos + bisect.bisect_right(self.dropped, pos) if self.dropped else pos
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of folded-view span ``start``–``end``."""
+        if not self.dropped or end <= start:
+            return self.origin(start), self.origin(start) + (end - start)
+        return self.origin(start), self.origin(end - 1) + 1
+
+    def excerpt(self, start: int, end: int) -> str:
+        """The original text of a folded-view span, always valid UTF-8."""
+        a, b = self.span(start, end)
+        piece = self.original[a:b]
+        return piece if piece.isascii() else piece.encode("utf-8", "replace").decode("utf-8")
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+@lru_cache(maxsize=1024)
+def normalize(text: str) -> NormText:
+    """The normalised view of ``text`` (cached; never raises on any string)."""
+    if text.isascii():
+        folded = _CONTROL.sub(" ", text) if _CONTROL.search(text) else text
+        dropped: tuple[int, ...] = ()
+    else:
+        pieces: list[str] = []
+        drops: list[int] = []
+        size = last = 0
+        for m in _NON_ASCII.finditer(text):
+            pieces.append(text[last : m.start()])
+            size += m.start() - last
+            folded_char = _fold(m.group())
+            if folded_char:
+                pieces.append(folded_char)
+                size += 1
+            else:
+                drops.append(size)
+            last = m.end()
+        pieces.append(text[last:])
+        folded = _CONTROL.sub(" ", "".join(pieces))
+        dropped = tuple(drops)
+    lower = _lower(folded)
+    stems = {word[:STEM] for word in _WORD.findall(lower)}
+    if _DIGIT.search(lower):
+        stems.add(DIGIT_STEM)
+        if _LONG_NUMBER.search(lower):
+            stems.add(NUMBER_STEM)
+    if "$" in lower:
+        stems.add(DOLLAR_STEM)
+    return NormText(text, folded, lower, frozenset(stems), dropped)

@@ -1,0 +1,112 @@
+"""The worker's dispatch without Kafka: what is published for comments and for actions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import pytest
+
+from classifiers.base import Registry
+from pipeline.actions import FlaggedComment, ModerationAction, Standing
+from pipeline.dispatch import Dispatcher, Send
+from pipeline.moderation import Moderator, RawMessage
+from pipeline.policy import load_policy
+from pipeline.records import Category, DeadLetter, Evidence, Finding, Verdict
+from pipeline.settings import REPO_CONFIG_DIR, TopicSettings
+from pipeline.violators import ViolatorBook
+
+TOPICS = TopicSettings()
+AUTHOR = "facebook:u-9"
+
+
+class Words:
+    """A tiny real detector: ``vulgar`` is category a, ``spam`` is category d."""
+
+    name = "words"
+    version = "1"
+    WORDS: ClassVar[dict[str, Category]] = {"vulgar": "a", "spam": "d"}
+
+    def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+        return [
+            [Finding(category=category, score=0.95, detector=self.name, version=self.version,
+                     evidence=(Evidence(start=t.find(w), end=t.find(w) + len(w), text=w),))
+             for w, category in self.WORDS.items() if w in t]
+            for t in texts
+        ]
+
+
+@pytest.fixture
+def dispatcher() -> Dispatcher:
+    moderator = Moderator(Registry([Words()]), load_policy(REPO_CONFIG_DIR / "policy.yaml"),
+                          max_text_chars=5000, score_window_chars=1000)
+    return Dispatcher(TOPICS, moderator, ViolatorBook(threshold=2, window_days=90))
+
+
+def raw(n: int, text: str) -> RawMessage:
+    value = json.dumps({"id": f"c{n}", "platform": "facebook", "page": "town", "post": "p",
+                        "author_id": "u-9", "text": text,
+                        "created_at": "2026-11-01T10:00:00Z"}).encode()
+    return RawMessage(key=AUTHOR.encode(), value=value, source=f"{TOPICS.raw}[1]@{n}")
+
+
+def on(sends: list[Send], topic: str) -> list[Send]:
+    return [s for s in sends if s.topic == topic]
+
+
+def remove(comment: str) -> bytes:
+    return ModerationAction(kind="remove", moderator="m-1", author_key=AUTHOR,
+                            comment_id=comment, categories=("a",), reason="vulgar"
+                            ).to_json_bytes()
+
+
+def test_a_flag_carries_recommendation_and_history(dispatcher: Dispatcher) -> None:
+    sends = dispatcher.comments([raw(1, "a vulgar word"), raw(2, "fine"), raw(3, "spam")],
+                                [1, 1, 1])
+    assert len(on(sends, TOPICS.verdicts)) == 3
+    flags = [FlaggedComment.model_validate_json(s.value) for s in on(sends, TOPICS.flagged)]
+    assert [f.comment.id for f in flags] == ["c1", "c3"]
+    vulgar, spam = flags
+    assert vulgar.action == "review" and vulgar.recommendation == "remove"  # a: no auto-hide
+    assert spam.action == "remove"  # d is hidden automatically, and counted
+    assert spam.history.counts == {"d": 1} and spam.history.sanction == "none"
+    (standing,) = on(sends, TOPICS.sanctions)
+    assert standing.partition == 1 and standing.key == AUTHOR.encode()
+    assert Standing.model_validate_json(standing.value).event == "hidden"
+    # the verdicts topic keeps the plain verdict
+    Verdict.model_validate_json(on(sends, TOPICS.verdicts)[0].value)
+
+
+def test_reaching_the_threshold_queues_a_recommendation(dispatcher: Dispatcher) -> None:
+    dispatcher.comments([raw(1, "spam")], [1])
+    body = remove("c7")
+    sends = dispatcher.action(AUTHOR.encode(), body, 1, "actions[1]@0")
+    assert [(s.topic, s.partition) for s in sends] == [(TOPICS.sanctions, 1)]
+    recommendation = Standing.model_validate_json(sends[0].value)
+    assert recommendation.recommendation == "ban" and recommendation.violations == 2
+    assert dispatcher.action(AUTHOR.encode(), body, 1, "actions[1]@1") == []  # a replay
+
+
+def test_a_banned_authors_comment_is_flagged_under_i(dispatcher: Dispatcher) -> None:
+    ban = ModerationAction(kind="ban", moderator="m-1", author_key=AUTHOR, reason="repeat",
+                           at=datetime(2026, 11, 1, tzinfo=UTC)).to_json_bytes()
+    dispatcher.action(AUTHOR.encode(), ban, 1, "actions[1]@0")
+    sends = dispatcher.comments([raw(5, "a perfectly polite question")], [1])
+    (flag,) = [FlaggedComment.model_validate_json(s.value) for s in on(sends, TOPICS.flagged)]
+    assert [f.category for f in flag.findings] == ["i"]
+    assert flag.action == "review" and any("E.1.i" in r for r in flag.reasons)
+    assert flag.history.sanction == "banned"
+    assert on(sends, TOPICS.sanctions) == []  # i alone is not a new violation
+
+
+def test_an_unreadable_action_becomes_a_dead_letter(dispatcher: Dispatcher) -> None:
+    body = json.dumps({"kind": "remove", "moderator": "m", "author_key": AUTHOR,
+                       "comment_id": "c1", "categories": ["a"], "reason": ""}).encode()
+    (send,) = dispatcher.action(AUTHOR.encode(), body, 0, "moderation.actions[0]@3")
+    letter: Any = DeadLetter.model_validate_json(send.value)
+    assert send.topic == TOPICS.deadletter and letter.raw == body
+    assert letter.source == "moderation.actions[0]@3"
+    assert letter.error.startswith("invalid moderation action: action: Value error, a remove "
+                                   "needs a reason")

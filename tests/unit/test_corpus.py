@@ -1,0 +1,41 @@
+"""The hand-written corpus: shape, size per category, a fixed 30% test split, no overlap."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+CORPUS = Path(__file__).resolve().parents[2] / "classifiers" / "corpus"
+
+
+def rows(name: str) -> list[dict[str, Any]]:
+    lines = (CORPUS / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_every_line_has_text_categories_and_split() -> None:
+    for name in ("labeled.jsonl", "legitimate.jsonl"):
+        for row in rows(name):
+            assert set(row) == {"text", "categories", "split"}, (name, row)
+            assert isinstance(row["text"], str) and row["text"].strip()
+            assert row["split"] in ("train", "test")
+
+
+def test_sizes_and_the_thirty_percent_test_split() -> None:
+    labeled = rows("labeled.jsonl")
+    per_category = Counter(c for row in labeled for c in row["categories"])
+    assert set(per_category) == set("abcdefgh")
+    assert min(per_category.values()) >= 60
+    for category in "abcdefgh":
+        mine = [row for row in labeled if category in row["categories"]]
+        share = sum(row["split"] == "test" for row in mine) / len(mine)
+        assert 0.25 <= share <= 0.35, (category, share)
+    legitimate = rows("legitimate.jsonl")
+    assert len(legitimate) >= 150 and all(row["categories"] == [] for row in legitimate)
+
+
+def test_no_text_appears_twice() -> None:
+    texts = [row["text"] for name in ("labeled.jsonl", "legitimate.jsonl") for row in rows(name)]
+    assert len(texts) == len(set(texts))

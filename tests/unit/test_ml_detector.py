@@ -1,0 +1,64 @@
+"""The model detector on hostile input: nothing raises, long texts are scored on a window."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from classifiers.ml.detector import MLDetector
+from classifiers.ml.features import chunks
+from pipeline.records import Finding
+
+ATTACK = "You are a worthless idiot and a liar, nobody wants you here."
+BAD_INPUTS = {
+    "empty": "",
+    "whitespace": " \n\t ",
+    "emoji only": "😡😡😡🤬🤬🤬" * 50,
+    "mixed scripts": "Вы идиот, 你是白痴, أنت أحمق, you idiot",
+    "rtl override": "\u202eyou are an idiot\u202c and \u2067a liar\u2069",
+    "zero width": "y\u200bo\u200cu a\u200dre an i\u2060d\u200bi\u200bo\u200bt",
+    "nul bytes": "you\x00are\x00an\x00idiot\x00" * 10,
+    "lone surrogate": "idiot \ud800 liar \udfff",
+    "combining marks": "i\u0301d\u0301i\u0301o\u0301t" * 3 + "\u0300" * 500,
+    "one long word": "x" * 200_000,
+    "one megabyte": ("The road is closed. " * 52_429)[:1_048_576],
+}
+
+
+@pytest.fixture(scope="module")
+def detector() -> MLDetector:
+    return MLDetector.shipped()
+
+
+@pytest.mark.parametrize("text", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_never_raises_and_findings_serialise(detector: MLDetector, text: str) -> None:
+    (findings,) = detector.detect_batch([text])
+    for finding in findings:
+        assert isinstance(finding, Finding)
+        finding.to_json_bytes()
+        assert all(0 <= e.start <= e.end <= detector.max_chars for e in finding.evidence)
+
+
+def test_a_whole_batch_of_bad_input_keeps_its_order(detector: MLDetector) -> None:
+    texts = [*BAD_INPUTS.values(), ATTACK]
+    results = detector.detect_batch(texts)
+    assert len(results) == len(texts)
+    assert any(f.category == "b" for f in results[-1])
+
+
+def test_oversized_text_is_scored_on_a_bounded_window(detector: MLDetector) -> None:
+    padding = "The park opens at nine and closes at dusk. " * 2_000
+    assert len(padding) > detector.max_chars
+    began = time.perf_counter()
+    (beyond,), (within,) = detector.detect_batch([padding + ATTACK]), detector.detect_batch(
+        [ATTACK + padding])
+    assert time.perf_counter() - began < 5
+    assert not [f for f in beyond if f.category == "b"]  # the attack lies past the window
+    assert not any(e.end > detector.max_chars for f in within for e in f.evidence)
+
+
+def test_chunks_split_exactly_like_str_split() -> None:
+    text = "a\x1cb\x1dc\u00a0d\u2003e\u2028f  g\x00h\u200bi"
+    assert [c.text for c in chunks(text)] == text.split()
+    assert all(text[c.start : c.end] == c.text for c in chunks(text))
