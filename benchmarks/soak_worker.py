@@ -72,13 +72,15 @@ def main() -> None:
             for item in generate_comments(args.per_round, seed=round_number):
                 producer.accept_object(item, "soak", counts)
             producer.flush()
+            produced = time.monotonic() - started
             target = round_number * args.per_round
             while seen < target and time.monotonic() - started < args.timeout:
                 seen += sum(len(b) for b in consumer.poll(timeout_ms=500).values())
             elapsed = time.monotonic() - started
             assert worker.pid is not None
             print(f"round {round_number}: {seen} verdicts, "
-                  f"{args.per_round / elapsed:,.0f} comments/s end to end, "
+                  f"{args.per_round / elapsed:,.0f} comments/s end to end "
+                  f"(sending took {produced:.1f}s of {elapsed:.1f}s), "
                   f"worker RSS {rss_mib(worker.pid):.0f} MiB", flush=True)
             if seen < target:
                 print(f"STALLED: {target - seen} verdicts missing after {args.timeout:.0f}s")
