@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_RATE ?= 20
 DEMO_COUNT ?= 100000
 
-.PHONY: install run test lint unit integration bench train evaluate clean
+.PHONY: install run test lint unit integration bench compare train evaluate clean
 
 install: $(STAMP)
 
@@ -32,8 +32,21 @@ unit: install
 integration: install
 	$(BIN)/pytest tests/integration
 
-bench: install
-	$(BIN)/python benchmarks/bench_matcher.py
+PEERS_STAMP := $(VENV)/.peers-stamp
+
+$(PEERS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,peers]'
+	touch $(PEERS_STAMP)
+
+# Benchmarks against peers (alt-profanity-check, hatesonar: hatesonar needs the en_US.UTF-8
+# locale). Results and machine go in docs/benchmarks.md and docs/classifiers.md.
+bench: $(PEERS_STAMP)
+	$(BIN)/python -m benchmarks.bench_matcher
+	$(BIN)/python -m benchmarks.bench_rules
+	$(BIN)/python -m benchmarks.bench_detectors
+
+compare: $(PEERS_STAMP)
+	$(BIN)/python -m benchmarks.compare_peers --write docs/classifiers.md
 
 # Not part of `make test`: train reads ../shared/datasets when present (a few minutes).
 train: install

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 
 from classifiers.ml.corpus import load_corpus
 from classifiers.ml.data import Example, split_examples
@@ -74,18 +74,28 @@ def _metrics(test: Sequence[Example], task: str, predicted: np.ndarray) -> Metri
     return count(zip((task in e.tasks for e in test), predicted.tolist(), strict=True)).metrics()
 
 
-def baseline(train: Sequence[Example], task: str) -> Pipeline | None:
-    """The plain in-domain baseline for one label, or None when it has one class."""
+def baseline(train: Sequence[Example], task: str, chars: bool = False) -> Pipeline | None:
+    """The plain in-domain baseline for one label (or None when it has one class).
+
+    Word 1–2-gram sublinear TF-IDF and a class-balanced logistic regression: the settings
+    that reproduce the issue's yardsticks; ``chars`` adds char_wb 3–5-grams (stronger).
+    """
     y = [task in e.tasks for e in train]
     if len(set(y)) < 2:
         return None
-    model = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
-                          LogisticRegression(max_iter=1000))
+    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    features = FeatureUnion([("words", words), ("chars", TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True))]) if chars else words
+    model = make_pipeline(features, LogisticRegression(max_iter=1000, class_weight="balanced"))
     return model.fit([e.text for e in train], y)
 
 
 def peers() -> dict[str, tuple[frozenset[str], Predict]]:
-    """Each peer, the categories it speaks for, and its batch prediction."""
+    """Each peer, the categories it speaks for, and its batch prediction.
+
+    hatesonar answers a label of category c alone with its "hate_speech" class, a broader
+    label (offensive, any toxic) with "hate_speech" or "offensive_language".
+    """
     from better_profanity import profanity
     from profanity_check import predict_prob
 
@@ -103,10 +113,10 @@ def peers() -> dict[str, tuple[frozenset[str], Predict]]:
     except Exception as exc:  # not installed, or its locale is missing
         print(f"hatesonar not measured: {type(exc).__name__}: {exc}")
     else:
-        def hate(texts: Sequence[str]) -> np.ndarray:
-            return np.array([sonar.ping(text=t)["top_class"] == "hate_speech" for t in texts])
+        def classes(texts: Sequence[str]) -> np.ndarray:
+            return np.array([sonar.ping(text=t)["top_class"] for t in texts])
 
-        found["hatesonar"] = (frozenset("c"), hate)
+        found["hatesonar"] = (frozenset("c"), classes)
     return found
 
 
@@ -116,13 +126,16 @@ def _cell(m: Metrics | None) -> str:
     return f"{m['f1']:.3f} ({m['precision']:.2f}/{m['recall']:.2f})"
 
 
-def per_dataset(held: list[Held], policy: Policy, window: int) -> list[str]:
-    """The main table: one row per dataset label, one column per contender."""
+def per_dataset(held: list[Held], policy: Policy, window: int) -> tuple[list[str], list[str]]:
+    """The main table (one row per dataset label, one column per contender), and a list of
+    the labels where some contender's F1 beats the project's."""
     contenders = peers()
     registry = default_registry()
     lines = ["| dataset label (held-out positives / rows) | project (rules + model) | "
-             "in-domain TF-IDF+LR | " + " | ".join(contenders) + " | issue's yardstick F1 |",
-             "| --- | --- | --- | " + " | ".join("---" for _ in contenders) + " | ---: |"]
+             "in-domain TF-IDF+LR | in-domain, + char n-grams | " + " | ".join(contenders)
+             + " | issue's yardstick F1 |",
+             "| --- | --- | --- | --- | " + " | ".join("---" for _ in contenders) + " | ---: |"]
+    below: list[str] = []
     for h in held:
         run = score(h.test, registry, policy, window)
         texts = [e.text for e in h.test]
@@ -130,8 +143,14 @@ def per_dataset(held: list[Held], policy: Policy, window: int) -> list[str]:
         for task in h.dataset.tasks:
             positives = sum(task.name in e.tasks for e in h.test)
             ours = task_metrics(run.scored, task.name, task.categories)
-            base = baseline(h.train, task.name)
-            base_m = _metrics(h.test, task.name, base.predict(texts)) if base else None
+            base_cells = []
+            others: dict[str, Metrics] = {}
+            for chars, name in ((False, "in-domain TF-IDF+LR"), (True, "+ char n-grams")):
+                base = baseline(h.train, task.name, chars)
+                base_m = _metrics(h.test, task.name, base.predict(texts)) if base else None
+                base_cells.append(_cell(base_m))
+                if base_m is not None:
+                    others[name] = base_m
             cells = []
             for name, (cats, predict) in contenders.items():
                 if not cats & task.categories:
@@ -141,14 +160,25 @@ def per_dataset(held: list[Held], policy: Policy, window: int) -> list[str]:
                     began = time.perf_counter()
                     cache[name] = predict(texts)
                     print(f"{name} on {h.dataset.name}: {time.perf_counter() - began:.0f} s")
-                cells.append(_cell(_metrics(h.test, task.name, cache[name])))
+                predicted = cache[name]
+                if predicted.dtype.kind == "U":  # hatesonar's classes
+                    hate_only = task.categories == frozenset("c")
+                    predicted = (predicted == "hate_speech") if hate_only else (
+                        predicted != "neither")
+                others[name] = _metrics(h.test, task.name, predicted)
+                cells.append(_cell(others[name]))
             yardstick = YARDSTICKS.get((h.dataset.name, task.name))
             lines.append(
                 f"| {h.dataset.name}: {task.title} ({positives} / {len(h.test)}) | "
-                f"{_cell(ours)} | {_cell(base_m)} | " + " | ".join(cells)
+                f"{_cell(ours)} | {' | '.join(base_cells)} | " + " | ".join(cells)
                 + f" | {yardstick if yardstick is not None else '–'} |"
             )
-    return lines
+            beaten = sorted((m["f1"], n) for n, m in others.items() if m["f1"] > ours["f1"])
+            if beaten:
+                best_f1, best = beaten[-1]
+                below.append(f"- {h.dataset.name} {task.title}: {ours['f1']:.3f}, below "
+                             f"{', '.join(n for _, n in beaten)} (best: {best}, {best_f1:.3f})")
+    return lines, below
 
 
 def cross_baselines(held: list[Held]) -> list[str]:
@@ -210,7 +240,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     lines += ["## Each dataset's held-out part", "",
               "F1 (precision/recall) of each dataset's own label; '–' where a contender does "
               "not speak for the label's category.", ""]
-    lines += per_dataset(held, policy, window)
+    table, below = per_dataset(held, policy, window)
+    lines += table
+    lines += ["", "### Where the project is below a contender", "",
+              *(below or ["- nowhere"]), "",
+              "The contenders below it are tuned to one dataset's label and prevalence "
+              "(class-balanced, so they flag far more); the project answers every label with "
+              "one model at the policy's 0.5 review threshold on calibrated probabilities, "
+              "which favours precision. The model card lists each head's precision and recall "
+              "at other thresholds."]
     lines += ["", "## Cross-dataset robustness", "",
               "### In-domain baselines on other datasets' related labels", ""]
     lines += cross_baselines(held)
@@ -240,8 +278,12 @@ def _intro(version: str, seed: int, data: Path) -> list[str]:
         "- **project**: the whole default registry (rule detectors and the model) plus "
         "`config/policy.yaml`, as the worker decides: a label counts as found when a finding "
         "of one of its categories reaches the review threshold.",
-        "- **in-domain TF-IDF+LR**: word 1–2-gram sublinear TF-IDF and a default logistic "
-        "regression, trained on that dataset's own train part for that label; threshold 0.5.",
+        "- **in-domain TF-IDF+LR**: word 1–2-gram sublinear TF-IDF and a class-balanced "
+        "logistic regression, trained on that dataset's own train part for that label, "
+        "threshold 0.5 (these settings reproduce the issue's yardsticks within 0.01 where the "
+        "splits agree); **+ char n-grams** adds char_wb 3–5-grams, a stronger baseline. Both "
+        "are tuned to one dataset's label and prevalence; the project is one model for "
+        "every source, at one policy threshold, and must stay quiet on legitimate comments.",
         "- **alt-profanity-check** was trained on Davidson and Jigsaw data and **hatesonar** on "
         "Davidson: on those datasets they are partly in-sample and look better than they are.",
         "- The project answers with the policy's categories, which are not the datasets' "

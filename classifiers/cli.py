@@ -30,7 +30,7 @@ console = Console(stderr=True)
 TextCol = Annotated[str, typer.Option("--text-col", help="CSV column holding the text")]
 Labels = Annotated[
     list[str] | None,
-    typer.Option("--label", help="CSV label rule COLUMN=CATS or COLUMN:VALUE=CATS "
+    typer.Option("--label", "--label-col", help="CSV label rule COLUMN=CATS or COLUMN:VALUE=CATS "
                  "(repeatable), e.g. insult=b, class:0=c, label:spam=d"),
 ]
 Delimiter = Annotated[

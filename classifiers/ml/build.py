@@ -16,7 +16,7 @@ from classifiers.ml.card import (
 )
 from classifiers.ml.data import CATEGORIES, LabelRule
 from classifiers.ml.defaults import DEFAULT_CATEGORIES
-from classifiers.ml.detector import DEFAULT_MIN_SCORE
+from classifiers.ml.detector import DEFAULT_MIN_SCORE, REVIEW_ONLY, REVIEW_ONLY_CEILING
 from classifiers.ml.evaluate import score
 from classifiers.ml.persist import load_model, save_model
 from classifiers.ml.train import (
@@ -134,7 +134,9 @@ def _header(request: BuildRequest, version: str, seconds: float, heads: Sequence
         "",
         "## Thresholds",
         "",
-        f"The detector reports a category from probability {DEFAULT_MIN_SCORE}; the policy "
+        f"The detector reports a category from probability {DEFAULT_MIN_SCORE}; its "
+        f"findings of {', '.join(sorted(REVIEW_ONLY))} stop at {REVIEW_ONLY_CEILING} (the "
+        "model may send a comment to review as spam, never hide it). The policy "
         f"(`config/policy.yaml`, version {policy.version}) decides:",
         "",
         "| category | review from | remove from | removed automatically |",

@@ -50,25 +50,31 @@ def normalise_chunk(chunk: str) -> str:
 _MARK = murmurhash3_32("\x00marked", seed=_WORD_SEED, positive=True)
 
 
+_MARKERS: list[re.Pattern[str] | None] = []
+
+
 @lru_cache(maxsize=64)
-def marker(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One regex matching a whole word that is one of ``terms`` (``*``: any ending)."""
+def marker(terms: tuple[str, ...]) -> int:
+    """The id of one regex matching a whole word that is one of ``terms`` (``*``: any ending).
+
+    Cache keys carry this small id, not the regex, whose hash is recomputed on every call.
+    """
     single = [t for t in terms if t.strip() and " " not in t.strip()]
-    if not single:
-        return None
     body = "|".join(re.escape(t.rstrip("*")) + (r"\w*" if t.endswith("*") else "") for t in single)
-    return re.compile(f"(?:{body})")
+    _MARKERS.append(re.compile(f"(?:{body})") if single else None)
+    return len(_MARKERS) - 1
 
 
 @lru_cache(maxsize=1 << 16)
 def _chunk_features(
-    chunk: str, char_min: int, char_max: int, n_char: int, marked: re.Pattern[str] | None
+    chunk: str, char_min: int, char_max: int, n_char: int, marker_id: int
 ) -> tuple[bytes, bytes]:
     """Hashed char n-gram columns (int32) and word hashes (uint32) of one chunk, as bytes.
 
-    A word matching ``marked`` is followed by one shared marker word, so that what is said
-    about one marked word ("<group> are ...") is learned for all of them.
+    A word matching the marker regex is followed by one shared marker word, so that what is
+    said about one marked word ("<group> are ...") is learned for all of them.
     """
+    marked = _MARKERS[marker_id]
     norm = normalise_chunk(chunk)[:MAX_CHUNK_CHARS]
     padded = f" {norm} "
     columns = array("i", (
@@ -84,19 +90,26 @@ def _chunk_features(
     return columns.tobytes(), words.tobytes()
 
 
-@dataclass(frozen=True)
-class Chunk:
-    """A whitespace-separated piece of a text and where it is."""
-
-    start: int
-    end: int
-    text: str
-
-
-def chunks(text: str) -> Iterator[Chunk]:
+def chunks(text: str) -> Iterator[re.Match[str]]:
     """The chunks of ``text`` with their spans (the same split as ``str.split()``)."""
-    for m in _CHUNK_RE.finditer(text):
-        yield Chunk(m.start(), m.end(), m.group())
+    return _CHUNK_RE.finditer(text)
+
+
+@dataclass(frozen=True)
+class Grams:
+    """The n-gram occurrences of a list of chunks: columns, and the chunk each lies in.
+
+    Char columns are local to the char block. A word pair (bigram) lies across two chunks
+    when its words do: ``pair_left`` and ``pair_right`` name them.
+    """
+
+    char_cols: np.ndarray
+    char_chunk: np.ndarray
+    word_cols: np.ndarray
+    word_chunk: np.ndarray
+    pair_cols: np.ndarray
+    pair_left: np.ndarray
+    pair_right: np.ndarray
 
 
 class CommentVectorizer(TransformerMixin, BaseEstimator):
@@ -166,45 +179,44 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
             [_tfidf(words, self.idf_word_), _tfidf(chars, self.idf_char_)], format="csr"
         )
 
-    def chunk_columns(self, chunk: str) -> tuple[np.ndarray, np.ndarray]:
-        """The char columns and word hashes of one chunk (for explanations)."""
+    def grams(self, chunk_texts: Sequence[str], chunk_rows: np.ndarray) -> Grams:
+        """Every n-gram occurrence of consecutive chunks; ``chunk_rows`` gives each its text."""
         lo, hi = self.char_ngram_range
-        char_bytes, word_bytes = _chunk_features(
-            chunk[:_MAX_KEY_CHARS], lo, hi, self.n_char_features, marker(tuple(self.marked_terms))
-        )
-        return np.frombuffer(char_bytes, dtype=np.int32), np.frombuffer(word_bytes, np.uint32)
-
-    def word_columns(self, hashes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Word-block columns of unigrams and (within one row) bigrams, with their rows."""
-        unigrams = (hashes % self.n_word_features).astype(np.int32)
-        if self.word_ngram_max < 2 or len(hashes) < 2:
-            return unigrams, rows
-        same = rows[:-1] == rows[1:]
+        features = list(map(
+            _chunk_features, (chunk[:_MAX_KEY_CHARS] for chunk in chunk_texts), repeat(lo),
+            repeat(hi), repeat(self.n_char_features), repeat(marker(tuple(self.marked_terms))),
+        ))
+        ids = np.arange(len(features), dtype=np.int64)
+        char_cols, char_chunk = _flatten([f[0] for f in features], np.int32, ids)
+        hashes, word_chunk = _flatten([f[1] for f in features], np.uint32, ids)
+        word_cols = (hashes % self.n_word_features).astype(np.int32)
+        same = np.zeros(max(len(hashes) - 1, 0), dtype=bool)
+        if self.word_ngram_max >= 2 and len(hashes) >= 2:
+            word_rows = chunk_rows[word_chunk]
+            same = word_rows[:-1] == word_rows[1:]
         left = hashes[:-1][same].astype(np.uint64)
         right = hashes[1:][same].astype(np.uint64)
         with np.errstate(over="ignore"):
             mixed = (left * _BIGRAM_MULT) ^ right
-        bigrams = (mixed % np.uint64(self.n_word_features)).astype(np.int32)
-        return np.concatenate([unigrams, bigrams]), np.concatenate([rows, rows[:-1][same]])
+        return Grams(
+            char_cols=char_cols, char_chunk=char_chunk, word_cols=word_cols,
+            word_chunk=word_chunk,
+            pair_cols=(mixed % np.uint64(self.n_word_features)).astype(np.int32),
+            pair_left=word_chunk[:-1][same], pair_right=word_chunk[1:][same],
+        )
 
     def _counts(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Raw n-gram counts of the word block and the char block."""
-        lo, hi = self.char_ngram_range
-        limit, n = self.max_chars, len(texts)
-        per_text = [text[:limit].split() for text in texts]
-        keys = (chunk[:_MAX_KEY_CHARS] for chunk in chain.from_iterable(per_text))
-        features = list(map(
-            _chunk_features, keys, repeat(lo), repeat(hi),
-            repeat(self.n_char_features), repeat(marker(tuple(self.marked_terms))),
-        ))
+        n = len(texts)
+        per_text = [text[: self.max_chars].split() for text in texts]
         chunk_rows = np.repeat(np.arange(n, dtype=np.int32),
                                np.fromiter(map(len, per_text), dtype=np.int64, count=n))
-        char_cols, char_rows = _flatten([f[0] for f in features], np.int32, chunk_rows)
-        hashes, word_rows = _flatten([f[1] for f in features], np.uint32, chunk_rows)
-        word_cols, word_rows = self.word_columns(hashes, word_rows)
+        g = self.grams(list(chain.from_iterable(per_text)), chunk_rows)
+        word_rows = chunk_rows[np.concatenate([g.word_chunk, g.pair_left])]
         return (
-            _count_matrix(word_rows, word_cols, (n, self.n_word_features)),
-            _count_matrix(char_rows, char_cols, (n, self.n_char_features)),
+            _count_matrix(word_rows, np.concatenate([g.word_cols, g.pair_cols]),
+                          (n, self.n_word_features)),
+            _count_matrix(chunk_rows[g.char_chunk], g.char_cols, (n, self.n_char_features)),
         )
 
 

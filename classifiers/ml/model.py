@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,11 +20,10 @@ _EDGE_PUNCTUATION = "\"'()[]{}<>.,;:!?*_-~`"
 
 @dataclass(frozen=True)
 class Contribution:
-    """A span of the text and how much it pushed one head's score up (in log-odds)."""
+    """A span of the text among those that raised one head's score the most."""
 
     start: int
     end: int
-    weight: float
 
 
 class CommentModel(ClassifierMixin, BaseEstimator):
@@ -96,60 +96,62 @@ class CommentModel(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X) >= 0.5).astype(np.int64)
 
     def explain(
-        self,
-        text: str,
-        columns: np.ndarray,
-        values: np.ndarray,
-        heads: Sequence[int],
-        top: int = 3,
-    ) -> dict[int, list[Contribution]]:
-        """For each head in ``heads``, the ``top`` chunks of ``text`` that raised it the most.
+        self, texts: Sequence[str], features: sp.csr_matrix, hits: np.ndarray, top: int = 3
+    ) -> dict[tuple[int, int], list[Contribution]]:
+        """For each (text, head) where ``hits`` is true, the chunks that raised it the most.
 
-        ``columns`` and ``values`` are the text's feature row (sorted columns). Each n-gram's
-        share of a head's linear score (feature value times coefficient) is split over its
-        occurrences; a whitespace chunk collects its char n-grams, its words and half of each
-        word pair it is part of.
+        ``features`` is the batch's feature matrix (of the same, windowed texts). Each n-gram
+        occurrence gets its share of the head's linear score (feature value times
+        coefficient, split evenly over the n-gram's occurrences in the text); a whitespace
+        chunk collects its char n-grams, its words and half of each word pair it is part of.
+        At most ``top`` chunks with a positive sum are returned, in text order.
         """
         check_is_fitted(self, "heads_")
         vectorizer = self.vectorizer_
-        pieces = list(chunks(text[: vectorizer.max_chars]))
+        pieces: list[re.Match[str]] = []
+        owners: list[int] = []
+        for i in np.flatnonzero(hits.any(axis=1)).tolist():
+            found = list(chunks(texts[i][: vectorizer.max_chars]))
+            pieces += found
+            owners += [i] * len(found)
         if not pieces:
-            return {head: [] for head in heads}
-        parts = [vectorizer.chunk_columns(piece.text) for piece in pieces]
-        char_cols = np.concatenate([c for c, _ in parts]).astype(np.int64)
-        hashes = np.concatenate([w for _, w in parts])
-        index = np.arange(len(pieces))
-        char_owner = np.repeat(index, [len(c) for c, _ in parts])
-        word_owner = np.repeat(index, [len(w) for _, w in parts])
-        word_cols, _ = vectorizer.word_columns(hashes, np.zeros(len(hashes), dtype=np.int32))
-        bigrams = word_cols[len(hashes) :].astype(np.int64)
-        occurrences = np.concatenate(
-            [char_cols + vectorizer.n_word_features, word_cols.astype(np.int64)]
-        )
-        uniq, counts = np.unique(occurrences, return_counts=True)
-        cols = np.concatenate([occurrences, bigrams])  # each bigram once per word it joins
-        owners = np.concatenate([char_owner, word_owner, word_owner[: len(bigrams)],
-                                 word_owner[1 : 1 + len(bigrams)]])
-        factor = np.ones(len(cols))
-        factor[len(char_cols) + len(hashes) :] = 0.5
-        where = np.minimum(np.searchsorted(columns, cols), max(len(columns) - 1, 0))
-        present = (columns[where] == cols) if len(columns) else np.zeros(len(cols), bool)
-        value = np.where(present, values[where] if len(values) else 0.0, 0.0)
-        share = value * factor / counts[np.searchsorted(uniq, cols)]
-        out: dict[int, list[Contribution]] = {}
-        for head in heads:
-            scores = np.bincount(owners, weights=share * self.heads_.coef_[head, cols],
-                                 minlength=len(pieces))
-            best = [i for i in np.argsort(-scores, kind="stable")[:top] if scores[i] > 0]
-            out[head] = [_trimmed(pieces[i].start, pieces[i].text, float(scores[i]))
-                         for i in sorted(best)]
+            return {}
+        chunk_rows = np.array(owners, dtype=np.int64)
+        g = vectorizer.grams([p.group() for p in pieces], chunk_rows)
+        cols = np.concatenate([g.word_cols, g.pair_cols,
+                               g.char_cols.astype(np.int64) + vectorizer.n_word_features])
+        chunk_of = np.concatenate([g.word_chunk, g.pair_left, g.char_chunk])
+        width = features.shape[1]
+        keys = chunk_rows[chunk_of] * width + cols
+        uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        values = np.asarray(features[uniq // width, uniq % width]).ravel()
+        share = values[inverse] / counts[inverse]
+        pairs = slice(len(g.word_cols), len(g.word_cols) + len(g.pair_cols))
+        share[pairs] /= 2  # half to the left word's chunk here, half to the right one below
+        cols = np.concatenate([cols, cols[pairs]])
+        chunk_of = np.concatenate([chunk_of, g.pair_right])
+        share = np.concatenate([share, share[pairs]])
+        out: dict[tuple[int, int], list[Contribution]] = {}
+        for head in np.flatnonzero(hits.any(axis=0)).tolist():
+            mine = hits[chunk_rows[chunk_of], head]
+            scores = np.bincount(chunk_of[mine], minlength=len(pieces),
+                                 weights=share[mine] * self.heads_.coef_[head, cols[mine]])
+            best = np.flatnonzero(hits[chunk_rows, head] & (scores > 0))
+            best = best[np.lexsort((-scores[best], chunk_rows[best]))]
+            rows = chunk_rows[best]
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else rows
+            rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+            for j in sorted(best[rank < top].tolist()):
+                piece = pieces[j]
+                out.setdefault((owners[j], head), []).append(
+                    _trimmed(piece.start(), piece.group()))
         return out
 
 
-def _trimmed(start: int, text: str, weight: float) -> Contribution:
+def _trimmed(start: int, text: str) -> Contribution:
     """The span of a chunk without surrounding punctuation (unless that is all it has)."""
     stripped = text.strip(_EDGE_PUNCTUATION)
     if not stripped:
-        return Contribution(start, start + len(text), weight)
+        return Contribution(start, start + len(text))
     lead = len(text) - len(text.lstrip(_EDGE_PUNCTUATION))
-    return Contribution(start + lead, start + lead + len(stripped), weight)
+    return Contribution(start + lead, start + lead + len(stripped))

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from classifiers.ml.detector import MLDetector
+from classifiers.ml.detector import REVIEW_ONLY_CEILING, MLDetector
 from classifiers.ml.features import chunks
 from pipeline.records import Finding
 
@@ -60,5 +60,11 @@ def test_oversized_text_is_scored_on_a_bounded_window(detector: MLDetector) -> N
 
 def test_chunks_split_exactly_like_str_split() -> None:
     text = "a\x1cb\x1dc\u00a0d\u2003e\u2028f  g\x00h\u200bi"
-    assert [c.text for c in chunks(text)] == text.split()
-    assert all(text[c.start : c.end] == c.text for c in chunks(text))
+    assert [m.group() for m in chunks(text)] == text.split()
+
+
+def test_the_model_never_hides_spam_by_itself(detector: MLDetector) -> None:
+    spam = "FREE iPhone!!! subscribe to my channel and WIN $$$ http://bit.ly/free-prize now"
+    (findings,) = detector.detect_batch([spam])
+    (d,) = [f for f in findings if f.category == "d"]
+    assert 0.5 <= d.score <= REVIEW_ONLY_CEILING and "review only" in d.label

@@ -139,3 +139,26 @@ def test_moderator_decisions_become_examples() -> None:
     assert set(by_text) == {"an insult", "harsh criticism"}
     assert by_text["an insult"].positives == {"b"}
     assert by_text["harsh criticism"].clean and by_text["harsh criticism"].known == {"a", "c"}
+
+
+def test_train_end_to_end_without_the_shared_datasets(tmp_path: Path) -> None:
+    """`civicmod train --data <missing>`: the repository corpus alone still makes a model."""
+    from classifiers.ml.build import BuildRequest, build
+    from classifiers.ml.defaults import CORPUS_DIR
+    from classifiers.ml.train import Sources
+    from classifiers.registry import default_registry
+    from pipeline.policy import load_policy
+    from pipeline.settings import REPO_CONFIG_DIR
+
+    if not load_corpus():
+        pytest.skip("no hand-written corpus in this checkout")
+    request = BuildRequest(data=(tmp_path / "no-such-datasets",), out=tmp_path / "m.skops",
+                           card=tmp_path / "CARD.md", seed=0, corpus_dir=CORPUS_DIR,
+                           categories=("a", "b"))
+    result = build(request, Sources(notes=["moderator decisions: not read"]),
+                   load_policy(REPO_CONFIG_DIR / "policy.yaml"), 10_000,
+                   lambda path: default_registry(model_path=path))
+    assert result.heads == ("a", "b") and result.version == load_model(result.path).version
+    card = request.card.read_text(encoding="utf-8")
+    assert result.version in card and "does not exist" in card
+    assert "<!-- section:corpus/legitimate -->" in card
