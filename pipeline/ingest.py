@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -65,23 +65,30 @@ class CommentProducer:
 
     def accept_raw(self, raw: bytes, source: str, counts: IngestCounts) -> InvalidComment | None:
         """Validate ``raw`` and queue it as a comment or a dead letter; return the error."""
-        try:
-            comment = parse_comment(raw, self.settings.ingest.max_text_chars)
-        except InvalidComment as exc:
-            self.send_deadletter(DeadLetter.from_bytes(raw, exc.reason, source))
-            counts.dead_lettered += 1
-            return exc
-        self.send_comment(comment)
-        counts.accepted += 1
-        return None
+        limit = self.settings.ingest.max_text_chars
+        return self._accept(lambda: parse_comment(raw, limit), lambda: raw, source, counts)
 
     def accept_object(self, data: Any, source: str, counts: IngestCounts) -> InvalidComment | None:
         """Like :meth:`accept_raw` for an already decoded JSON value."""
+        limit = self.settings.ingest.max_text_chars
+        return self._accept(
+            lambda: comment_from_object(data, limit),
+            lambda: json.dumps(data).encode("ascii"),  # ASCII escapes keep lone surrogates
+            source,
+            counts,
+        )
+
+    def _accept(
+        self,
+        validate: Callable[[], Comment],
+        original: Callable[[], bytes],
+        source: str,
+        counts: IngestCounts,
+    ) -> InvalidComment | None:
         try:
-            comment = comment_from_object(data, self.settings.ingest.max_text_chars)
+            comment = validate()
         except InvalidComment as exc:
-            raw = json.dumps(data).encode("ascii")  # ASCII escapes: lone surrogates survive
-            self.send_deadletter(DeadLetter.from_bytes(raw, exc.reason, source))
+            self.send_deadletter(DeadLetter.from_bytes(original(), exc.reason, source))
             counts.dead_lettered += 1
             return exc
         self.send_comment(comment)
