@@ -78,7 +78,7 @@ class Supervisor:
         while not stop.wait(1.0):
             if time.monotonic() - last_report >= REPORT_EVERY_SECONDS:
                 last_report = time.monotonic()
-                log.info("%s", summary_line(collect_status(self.effective)))
+                log.info("%s", summary_line(collect_status(self.effective, count_archive=False)))
             for child in self.children:
                 if child.alive() or child.name == "demo":
                     continue

@@ -36,6 +36,7 @@ def test_status_counts_archived_objects_and_reports_no_sink_lag(stack: Settings)
     assert status.lag[settings.sink.group_id] == 0
     assert not status.errors
     assert "archive objects" in summary_line(status)
+    assert collect_status(settings, count_archive=False).archive_objects is None
 
 
 def test_status_reports_a_stack_that_is_down_without_raising(stack: Settings) -> None:
