@@ -1,7 +1,8 @@
 """What the worker publishes for each batch of comments and each moderator action.
 
 Free of Kafka and Faust: a batch of raw messages (or one action) goes in, the messages to
-send come out, and the repeat-violator book is kept up to date on the way.
+send come out, and the repeat-violator book (and the repeat-text tracker) are kept up to date
+on the way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 from pipeline.actions import FlaggedComment, ModerationAction, Standing
 from pipeline.moderation import Moderator, RawMessage
 from pipeline.records import Comment, DeadLetter, Finding, Verdict
+from pipeline.repeats import RepeatTracker
 from pipeline.settings import TopicSettings
 from pipeline.violators import ViolatorBook, banned_finding
 
@@ -34,10 +36,14 @@ class Send:
 class Dispatcher:
     """Moderates batches and applies actions, returning every message to publish."""
 
-    def __init__(self, topics: TopicSettings, moderator: Moderator, book: ViolatorBook) -> None:
+    def __init__(
+        self, topics: TopicSettings, moderator: Moderator, book: ViolatorBook,
+        repeats: RepeatTracker | None = None,
+    ) -> None:
         self.topics = topics
         self.moderator = moderator
         self.book = book
+        self.repeats = repeats  # None: no repeat-text rule (E.1.d)
 
     def comments(self, messages: Sequence[RawMessage], partitions: Sequence[int]) -> list[Send]:
         """Verdicts, flags, dead letters and standings for one batch of ``comments.raw``."""
@@ -77,7 +83,12 @@ class Dispatcher:
         return Send(self.topics.deadletter, key, letter.to_json_bytes())
 
     def _author_findings(self, comment: Comment) -> list[Finding]:
-        return [banned_finding()] if self.book.is_banned(comment.author_key) else []
+        """Findings about the author rather than the text: banned (i), repeating a text (d)."""
+        findings = [banned_finding()] if self.book.is_banned(comment.author_key) else []
+        repeat = self.repeats.finding(comment) if self.repeats is not None else None
+        if repeat is not None:
+            findings.append(repeat)
+        return findings
 
     def _hide(self, verdict: Verdict, partition: int) -> list[Send]:
         if verdict.action != "remove":

@@ -55,7 +55,8 @@ class Moderator:
     ) -> list[Outcome]:
         """Decide every message of the batch, in order; never raises on bad input.
 
-        ``author_findings`` adds findings about the author rather than the text (category i).
+        ``author_findings`` adds findings about the author rather than the text (category i,
+        and repeats of the same text under d), in the batch's order.
         """
         outcomes: list[Outcome | None] = [None] * len(messages)
         valid = []

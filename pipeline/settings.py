@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -141,7 +141,7 @@ class EmbeddedSettings(_Section):
 
 
 class DetectorSettings(_Section):
-    """What the rule detectors need to know about the Town itself.
+    """What the rule detectors need to know about the Town itself, and the repeat rule.
 
     Comma-separated strings (flat values survive the ``CIVICMOD_DETECTORS__*`` variables given
     to child processes); read them through :attr:`domains` and :attr:`names`.
@@ -149,6 +149,19 @@ class DetectorSettings(_Section):
 
     town_domains: str = "queencreekaz.gov,queencreek.org"
     town_names: str = "Town of Queen Creek,Queen Creek"
+    # Repeats of the same text by one author (E.1.d), kept in the worker's memory: flat
+    # fields like the rest, see pipeline/repeats.py.
+    repeat_min_repeats: int = Field(default=3, ge=2)
+    repeat_window_hours: int = Field(default=24, ge=1)
+    repeat_min_chars: int = Field(default=20, ge=1)
+    repeat_max_authors: int = Field(default=20_000, ge=1)
+    repeat_per_author: int = Field(default=20, ge=2)
+
+    @model_validator(mode="after")
+    def _repeats_fit(self) -> DetectorSettings:
+        if self.repeat_per_author < self.repeat_min_repeats:
+            raise ValueError("repeat_per_author must not be below repeat_min_repeats")
+        return self
 
     @property
     def domains(self) -> tuple[str, ...]:

@@ -2,7 +2,8 @@
 
 Two agents share one repeat-violator book (category i):
 - ``comments.raw`` → verdicts, flags (with the author's history), dead letters, and the
-  author's standing on ``authors.sanctions`` when the policy hid a comment;
+  author's standing on ``authors.sanctions`` when the policy hid a comment; it also keeps
+  recent text fingerprints per author, in memory only, to flag repeated texts (category d);
 - ``moderation.actions`` → the author's standing when an action changed it (a standing at the
   threshold carries the ban recommendation the review queue shows).
 
@@ -25,7 +26,8 @@ from classifiers.registry import default_registry
 from pipeline.dispatch import Dispatcher, Send
 from pipeline.moderation import Moderator, RawMessage
 from pipeline.policy import PolicyError, load_policy
-from pipeline.settings import Settings
+from pipeline.repeats import RepeatTracker
+from pipeline.settings import DetectorSettings, Settings
 from pipeline.standings import StandingLoader
 from pipeline.violators import ViolatorBook
 
@@ -39,6 +41,17 @@ def build_moderator(settings: Settings) -> Moderator:
         policy=load_policy(settings.policy_file),
         max_text_chars=settings.ingest.max_text_chars,
         score_window_chars=settings.worker.score_window_chars,
+    )
+
+
+def build_repeats(detectors: DetectorSettings) -> RepeatTracker:
+    """The per-author repeat-text tracker (E.1.d) with the configured bounds."""
+    return RepeatTracker(
+        min_repeats=detectors.repeat_min_repeats,
+        window_hours=detectors.repeat_window_hours,
+        min_chars=detectors.repeat_min_chars,
+        max_authors=detectors.repeat_max_authors,
+        per_author=detectors.repeat_per_author,
     )
 
 
@@ -71,7 +84,7 @@ def build_app(settings: Settings, moderator: Moderator) -> faust.App:
     topics = settings.topics
     book = ViolatorBook(settings.moderation.ban_threshold, settings.moderation.window_days)
     loader = StandingLoader(book, settings.kafka.bootstrap_servers, topics.sanctions)
-    dispatcher = Dispatcher(topics, moderator, book)
+    dispatcher = Dispatcher(topics, moderator, book, build_repeats(settings.detectors))
     outputs: dict[str, faust.TopicT] = {}
 
     def raw_topic(name: str) -> faust.TopicT:

@@ -14,8 +14,8 @@ from classifiers.ml.persist import LoadedModel, load_model
 from classifiers.ml.protected import ClassNamer
 from pipeline.records import Category, Evidence, Finding
 
-DEFAULT_MIN_SCORE = 0.5
-"""The lowest review threshold of config/policy.yaml: lower both together."""
+DEFAULT_MIN_SCORE = 0.25
+"""The lowest review threshold of config/policy.yaml (category c): lower both together."""
 REVIEW_ONLY: frozenset[str] = frozenset({"d"})
 REVIEW_ONLY_CEILING = 0.85
 """Scores of ``REVIEW_ONLY`` categories stop here, below the policy's remove threshold (0.9).

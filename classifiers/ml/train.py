@@ -96,6 +96,36 @@ def trainable(examples: Sequence[Example], categories: Sequence[str]) -> list[st
     return usable
 
 
+@dataclass(frozen=True)
+class TrainingSet:
+    """The rows every head is fitted on: texts, 0/1 labels, known-label mask, weights."""
+
+    categories: tuple[str, ...]
+    texts: list[str]
+    labels: np.ndarray
+    mask: np.ndarray
+    weights: np.ndarray
+    sources: np.ndarray
+    """The source name of each row."""
+
+
+def training_set(sources: Sequence[Source], categories: Sequence[str]) -> TrainingSet:
+    """Every source's train part, restricted to the categories with enough examples."""
+    rows = [(e, s) for s in sources for e in s.train]
+    used = trainable([e for e, _ in rows], categories)
+    if not used:
+        raise ValueError("no category has enough labeled examples to train a head")
+    rows = [(e, s) for e, s in rows if e.known & set(used)]
+    return TrainingSet(
+        categories=tuple(used),
+        texts=[e.text for e, _ in rows],
+        labels=np.array([[c in e.positives for c in used] for e, _ in rows], dtype=np.int8),
+        mask=np.array([[c in e.known for c in used] for e, _ in rows], dtype=bool),
+        weights=np.array([WEIGHTS[s.kind] for _, s in rows]),
+        sources=np.array([s.name for _, s in rows]),
+    )
+
+
 def fit_model(
     sources: Sequence[Source],
     categories: Sequence[str],
@@ -105,18 +135,10 @@ def fit_model(
     n_jobs: int = 2,
 ) -> CommentModel:
     """Fit the vectoriser and one head per trainable category on every source's train part."""
-    rows = [(e, WEIGHTS[s.kind]) for s in sources for e in s.train]
-    used = trainable([e for e, _ in rows], categories)
-    if not used:
-        raise ValueError("no category has enough labeled examples to train a head")
-    rows = [(e, w) for e, w in rows if e.known & set(used)]
-    texts = [e.text for e, _ in rows]
-    labels = np.array([[c in e.positives for c in used] for e, _ in rows], dtype=np.int8)
-    mask = np.array([[c in e.known for c in used] for e, _ in rows], dtype=bool)
-    weights = np.array([w for _, w in rows])
+    data = training_set(sources, categories)
     model = CommentModel(
-        categories=tuple(used),
+        categories=data.categories,
         vectorizer=vectorizer or CommentVectorizer(marked_terms=protected_terms()),
         heads=CalibratedLinearHeads(C=C, random_state=seed, n_jobs=n_jobs),
     )
-    return model.fit(texts, labels, sample_weight=weights, label_mask=mask)
+    return model.fit(data.texts, data.labels, sample_weight=data.weights, label_mask=data.mask)

@@ -15,6 +15,7 @@ from pipeline.dispatch import Dispatcher, Send
 from pipeline.moderation import Moderator, RawMessage
 from pipeline.policy import load_policy
 from pipeline.records import Category, DeadLetter, Evidence, Finding, Verdict
+from pipeline.repeats import RepeatTracker
 from pipeline.settings import REPO_CONFIG_DIR, TopicSettings
 from pipeline.violators import ViolatorBook
 
@@ -38,18 +39,32 @@ class Words:
         ]
 
 
+def moderator() -> Moderator:
+    return Moderator(Registry([Words()]), load_policy(REPO_CONFIG_DIR / "policy.yaml"),
+                     max_text_chars=5000, score_window_chars=1000)
+
+
 @pytest.fixture
 def dispatcher() -> Dispatcher:
-    moderator = Moderator(Registry([Words()]), load_policy(REPO_CONFIG_DIR / "policy.yaml"),
-                          max_text_chars=5000, score_window_chars=1000)
-    return Dispatcher(TOPICS, moderator, ViolatorBook(threshold=2, window_days=90))
+    return Dispatcher(TOPICS, moderator(), ViolatorBook(threshold=2, window_days=90))
 
 
-def raw(n: int, text: str) -> RawMessage:
+@pytest.fixture
+def with_repeats() -> Dispatcher:
+    return Dispatcher(TOPICS, moderator(), ViolatorBook(threshold=2, window_days=90),
+                      RepeatTracker())
+
+
+def raw(n: int, text: str, author_id: str = "u-9", hour: int = 10) -> RawMessage:
     value = json.dumps({"id": f"c{n}", "platform": "facebook", "page": "town", "post": "p",
-                        "author_id": "u-9", "text": text,
-                        "created_at": "2026-11-01T10:00:00Z"}).encode()
-    return RawMessage(key=AUTHOR.encode(), value=value, source=f"{TOPICS.raw}[1]@{n}")
+                        "author_id": author_id, "text": text,
+                        "created_at": f"2026-11-01T{hour:02d}:00:00Z"}).encode()
+    return RawMessage(key=f"facebook:{author_id}".encode(), value=value,
+                      source=f"{TOPICS.raw}[1]@{n}")
+
+
+def verdicts(sends: list[Send]) -> list[Verdict]:
+    return [Verdict.model_validate_json(s.value) for s in on(sends, TOPICS.verdicts)]
 
 
 def on(sends: list[Send], topic: str) -> list[Send]:
@@ -110,3 +125,40 @@ def test_an_unreadable_action_becomes_a_dead_letter(dispatcher: Dispatcher) -> N
     assert letter.source == "moderation.actions[0]@3"
     assert letter.error.startswith("invalid moderation action: action: Value error, a remove "
                                    "needs a reason")
+
+
+BAKERY = "Come try the new bakery on Main Street, open late every night"
+
+
+def test_the_third_identical_comment_of_an_author_goes_to_review(
+    with_repeats: Dispatcher,
+) -> None:
+    first = with_repeats.comments([raw(1, BAKERY, hour=9), raw(2, BAKERY.upper() + "!!!")],
+                                  [1, 1])
+    assert [v.action for v in verdicts(first)] == ["allow", "allow"]
+    sends = with_repeats.comments([raw(3, BAKERY, hour=11), raw(4, BAKERY, author_id="u-7")],
+                                  [1, 1])
+    third, other = verdicts(sends)
+    assert (third.comment.id, third.action) == ("c3", "review")
+    assert [(f.category, f.detector, f.score) for f in third.findings] == [
+        ("d", "repeat-text", 0.7)]
+    assert any(r.startswith("Flagged for review under E.1.d") and "3 times" in r
+               for r in third.reasons)
+    assert (other.comment.author_id, other.action, other.findings) == ("u-7", "allow", ())
+    (flag,) = [FlaggedComment.model_validate_json(s.value) for s in on(sends, TOPICS.flagged)]
+    assert flag.comment.id == "c3" and flag.recommendation == "review"
+    assert on(sends, TOPICS.sanctions) == []  # sent to review, never hidden nor counted
+
+
+def test_a_banned_author_repeating_a_text_gets_both_findings(with_repeats: Dispatcher) -> None:
+    ban = ModerationAction(kind="ban", moderator="m-1", author_key=AUTHOR, reason="repeat",
+                           at=datetime(2026, 11, 1, tzinfo=UTC)).to_json_bytes()
+    with_repeats.action(AUTHOR.encode(), ban, 1, "actions[1]@0")
+    sends = with_repeats.comments([raw(n, BAKERY) for n in range(3)], [1, 1, 1])
+    assert [sorted(f.category for f in v.findings) for v in verdicts(sends)] == [
+        ["i"], ["i"], ["d", "i"]]
+
+
+def test_without_a_tracker_repeats_are_not_flagged(dispatcher: Dispatcher) -> None:
+    sends = dispatcher.comments([raw(n, BAKERY) for n in range(4)], [1] * 4)
+    assert [v.action for v in verdicts(sends)] == ["allow"] * 4

@@ -6,9 +6,11 @@ import time
 
 import pytest
 
-from classifiers.ml.detector import REVIEW_ONLY_CEILING, MLDetector
+from classifiers.ml.detector import DEFAULT_MIN_SCORE, REVIEW_ONLY_CEILING, MLDetector
 from classifiers.ml.features import chunks
+from pipeline.policy import load_policy
 from pipeline.records import Finding
+from pipeline.settings import load_settings
 
 ATTACK = "You are a worthless idiot and a liar, nobody wants you here."
 BAD_INPUTS = {
@@ -68,3 +70,8 @@ def test_the_model_never_hides_spam_by_itself(detector: MLDetector) -> None:
     (findings,) = detector.detect_batch([spam])
     (d,) = [f for f in findings if f.category == "d"]
     assert 0.5 <= d.score <= REVIEW_ONLY_CEILING and "review only" in d.label
+
+
+def test_the_detector_reports_from_the_lowest_review_threshold() -> None:
+    policy = load_policy(load_settings().policy_file)
+    assert min(rule.review for rule in policy.categories.values()) == DEFAULT_MIN_SCORE

@@ -66,6 +66,16 @@ def test_environment_overrides_a_nested_default(monkeypatch: pytest.MonkeyPatch)
     assert s.kafka.bootstrap_servers == "127.0.0.1:9092"  # siblings keep their defaults
 
 
+def test_repeat_rule_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CIVICMOD_DETECTORS__REPEAT_MIN_REPEATS", "4")
+    s = load_settings()
+    assert s.detectors.repeat_min_repeats == 4
+    assert s.detectors.repeat_window_hours == 24  # siblings keep their defaults
+    monkeypatch.setenv("CIVICMOD_DETECTORS__REPEAT_PER_AUTHOR", "3")
+    with pytest.raises(ValidationError, match="repeat_per_author"):
+        load_settings()
+
+
 def test_environment_values_are_validated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CIVICMOD_KAFKA__PARTITIONS", "0")
     with pytest.raises(ValidationError, match="partitions"):
