@@ -30,6 +30,15 @@ _HOMOGLYPHS: dict[str, str] = {
     "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"',
 }  # fmt: skip
 
+_HOMOGLYPH_TABLE = str.maketrans(_HOMOGLYPHS)
+
+
+def fold_homoglyphs(text: str) -> str:
+    """``text`` with the Cyrillic and Greek look-alikes of Latin letters (and curly quotes)
+    replaced by them; every other character is kept."""
+    return text.translate(_HOMOGLYPH_TABLE)
+
+
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"[a-z]+")

@@ -27,6 +27,8 @@ from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 from sklearn.utils.validation import check_is_fitted
 
+from classifiers.textnorm import fold_homoglyphs
+
 _WORD_RE = re.compile(r"\w+")
 _CHUNK_RE = re.compile(r"\S+")
 _CHAR_SEED = 0x5EED
@@ -38,11 +40,11 @@ _MAX_KEY_CHARS = 4 * MAX_CHUNK_CHARS  # bounds the cache's memory (room for invi
 
 
 def normalise_chunk(chunk: str) -> str:
-    """Lowercase a chunk; off ASCII, also strip accents, zero-width, control and lone
-    surrogate characters."""
+    """Lowercase a chunk; off ASCII, also fold Cyrillic/Greek look-alikes to Latin and strip
+    accents, zero-width, control and lone surrogate characters."""
     if chunk.isascii():
         return chunk.lower()
-    decomposed = unicodedata.normalize("NFKD", chunk)
+    decomposed = unicodedata.normalize("NFKD", fold_homoglyphs(chunk))
     kept = "".join(c for c in decomposed if unicodedata.category(c) not in _DROPPED_CATEGORIES)
     return kept.lower()
 

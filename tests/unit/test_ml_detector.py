@@ -75,3 +75,12 @@ def test_the_model_never_hides_spam_by_itself(detector: MLDetector) -> None:
 def test_the_detector_reports_from_the_lowest_review_threshold() -> None:
     policy = load_policy(load_settings().policy_file)
     assert min(rule.review for rule in policy.categories.values()) == DEFAULT_MIN_SCORE
+
+
+def test_look_alike_letters_score_like_the_latin_ones(detector: MLDetector) -> None:
+    # Cyrillic а, е, о, у, і and Greek ο in place of the Latin letters a reader sees.
+    disguised = "Yоu аrе а wоrthlеss іdіοt аnd а lіаr, nоbоdу wаnts уоu hеrе."
+    assert disguised != ATTACK and not disguised.isascii()
+    plain, folded = detector.detect_batch([ATTACK, disguised])
+    assert {f.category: f.score for f in folded} == {f.category: f.score for f in plain}
+    assert any(f.category == "b" for f in folded)
