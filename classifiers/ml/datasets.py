@@ -83,9 +83,10 @@ def _olid(root: Path) -> list[Example]:
             positives, known = set(), {"a", "b", "c"}
         elif b == "UNT":
             positives, known = {"a"}, {"a", "b", "c"}
+            tasks.add("policy_offensive")
         elif c == "IND":
             positives, known = {"b"}, {"b", "c"}
-            tasks.add("insult_individual")
+            tasks |= {"insult_individual", "policy_offensive"}
         elif c == "GRP":  # groups include political parties, not only protected classes
             positives, known = set(), {"b"}
         else:  # OTH: an organisation, event or issue: criticism, not a personal attack
@@ -168,7 +169,10 @@ DATASETS: tuple[Dataset, ...] = (
         "classes, so they do not teach c. Insults at an organisation (OTH) are criticism here.",
         (Task("offensive", "offensive (OFF)", OFFENSIVE),
          Task("insult_individual", "targeted insult at an individual (TIN+IND)",
-              frozenset({"b"}))),
+              frozenset({"b"})),
+         Task("policy_offensive", "offensive the way the policy means: untargeted profanity "
+              "or an insult at an individual (UNT, TIN+IND; insults at groups and "
+              "organisations count as negatives)", frozenset({"a", "b"}))),
         _olid,
     ),
     Dataset(

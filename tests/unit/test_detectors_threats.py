@@ -45,3 +45,54 @@ def test_threats_are_flagged_for_review(text: str, evidence: str) -> None:
 )
 def test_figures_of_speech_pass(text: str) -> None:
     assert DETECTOR.detect(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("I will hunt you down and kill you", "threat of violence"),
+        ("I will go to your house and kill you with my gun!", "threat of violence"),
+        ("I am going to bash your skull in", "threat of violence"),
+        ("Shut up or I will kick your ass", "threat of violence"),
+        ("I will burn your house down", "threat of violence"),
+        ("im going to find u and kick your fat ass", "threat of violence"),
+        ("I will end you", "threat of violence"),
+        ("I hope you get cancer and die", "wishing a person dead"),
+        ("Die you whore", "wishing a person dead"),
+        ("You should kill yourself", "wishing a person dead"),
+        ("Drop dead.", "wishing a person dead"),
+        ("You deserve to die", "wishing a person dead"),
+        ("Your days are numbered, Albers", "wishing a person dead"),
+    ],
+)
+def test_threats_and_death_wishes_at_a_person(text: str, label: str) -> None:
+    [finding] = DETECTOR.detect(text)
+    assert finding.category == "h" and finding.label == label and finding.score >= 0.8
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to end this meeting early",
+        "I will shoot you an email tomorrow",
+        "I'll beat you to the punch",
+        "I will beat you at chess",
+        "I'll burn you a CD",
+        "You will die of boredom at that meeting",
+        "The bill should die in committee",
+        "The mayor should be fired",
+        "The mayor should be recalled",
+        "The mayor should be hanged",  # a call on others: incitement, category e
+        "I will come for you at the ballot box in November",
+        "I'd die for a taco truck here",
+        "Die-hard fans of the old park unite",
+        "I hope you die laughing at this meme",
+        "Kill the bill!",
+        "I will punch your ticket at the gate",
+        "The council should die of shame",
+        "I will end your term at the ballot box",
+        "Let this proposal die.",
+    ],
+)
+def test_civic_figures_of_speech_pass(text: str) -> None:
+    assert DETECTOR.detect(text) == []

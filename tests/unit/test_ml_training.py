@@ -83,6 +83,10 @@ def test_public_label_mappings(fake_datasets: Path) -> None:
     olid = {e.text: e for e in found["olid"].load(fake_datasets)}
     assert olid["damn"].positives == {"a"} and olid["you fool"].positives == {"b"}
     assert "insult_individual" in olid["you fool"].tasks
+    assert "policy_offensive" in olid["you fool"].tasks and "policy_offensive" in olid[
+        "damn"].tasks
+    assert not {"policy_offensive"} & (olid["those folks"].tasks | olid["that agency"].tasks)
+    assert "offensive" in olid["that agency"].tasks  # OFF, but criticism of an organisation
     assert olid["those folks"].positives == set() and "c" not in olid["those folks"].known
     assert olid["that agency"].known == {"b", "c"} and olid["that agency"].clean
     jigsaw = found["jigsaw"].load(fake_datasets)
