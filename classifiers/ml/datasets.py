@@ -166,13 +166,14 @@ DATASETS: tuple[Dataset, ...] = (
         "NOT → not a/b/c; OFF+UNT (untargeted profanity) → a; OFF+TIN+IND → b; "
         "OFF+TIN+GRP → not b (c unknown); OFF+TIN+OTH → not b, not c",
         "Targeted group insults (GRP) include political groups, which are not protected "
-        "classes, so they do not teach c. Insults at an organisation (OTH) are criticism here.",
+        "classes, so they do not teach c. Insults at an organisation (OTH) are criticism here. "
+        "Its OFF label therefore counts insults at groups and organisations the policy must "
+        "allow; 'profanity or insult at a person' is OFF without them (they are negatives).",
         (Task("offensive", "offensive (OFF)", OFFENSIVE),
          Task("insult_individual", "targeted insult at an individual (TIN+IND)",
               frozenset({"b"})),
-         Task("policy_offensive", "offensive the way the policy means: untargeted profanity "
-              "or an insult at an individual (UNT, TIN+IND; insults at groups and "
-              "organisations count as negatives)", frozenset({"a", "b"}))),
+         Task("policy_offensive", "profanity or insult at a person (UNT or TIN+IND)",
+              frozenset({"a", "b"}))),
         _olid,
     ),
     Dataset(
