@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_RATE ?= 20
 DEMO_COUNT ?= 100000
 
-.PHONY: install run test lint unit integration bench compare train evaluate clean
+.PHONY: install run test lint unit integration bench compare train thresholds evaluate clean
 
 install: $(STAMP)
 
@@ -51,6 +51,10 @@ compare: $(PEERS_STAMP)
 # Not part of `make test`: train reads ../shared/datasets when present (a few minutes).
 train: install
 	$(BIN)/civicmod train
+
+# After `make train`: the review thresholds of b and c for config/policy.yaml (docs/thresholds.md).
+thresholds: install
+	$(BIN)/python -m benchmarks.choose_thresholds --write docs/thresholds.md
 
 evaluate: install
 	$(BIN)/civicmod evaluate classifiers/corpus/labeled.jsonl --split test
