@@ -4,6 +4,7 @@ allows them, and a bad policy file stops the worker at start, naming the line.""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -51,8 +52,9 @@ def test_a_bad_policy_file_is_refused_at_start_naming_the_line(
 ) -> None:
     text = (REPO_CONFIG_DIR / "policy.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "bad-policy.yaml"
-    bad.write_text(text.replace("c: {review: 0.5, remove: 0.9", "c: {review: 0.5, remove: 0.2"),
-                   encoding="utf-8")
+    broken = re.sub(r"(?m)^(  c: \{review: [0-9.]+, remove: )0\.9\b", r"\g<1>0.2", text)
+    assert broken != text
+    bad.write_text(broken, encoding="utf-8")
     line = next(n for n, row in enumerate(bad.read_text().splitlines(), 1) if "remove: 0.2" in row)
     settings = stack.model_copy(update={"policy_file": bad})
     worker = start("bad-policy-worker", ["worker"], settings)
