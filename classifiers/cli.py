@@ -143,7 +143,8 @@ def evaluate(
         raise typer.BadParameter(str(exc)) from exc
     if split != "all":
         examples = [e for e in examples if e.split == split]
-    run = score(examples, default_registry(model_path=model), load_policy(settings.policy_file),
+    run = score(examples, default_registry(model_path=model, detectors=settings.detectors),
+                load_policy(settings.policy_file),
                 settings.worker.score_window_chars)
     if as_json:
         print(json.dumps(report(run)))

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 def build_moderator(settings: Settings) -> Moderator:
     """The moderator with the default detectors and the configured policy."""
     return Moderator(
-        registry=default_registry(),
+        registry=default_registry(detectors=settings.detectors),
         policy=load_policy(settings.policy_file),
         max_text_chars=settings.ingest.max_text_chars,
         score_window_chars=settings.worker.score_window_chars,

@@ -12,6 +12,8 @@ from classifiers.ml.defaults import MODEL_PATH
 from classifiers.ml.model import CommentModel, Contribution
 from classifiers.ml.persist import LoadedModel, load_model
 from classifiers.ml.protected import ClassNamer
+from classifiers.textnorm import normalize
+from classifiers.urls import links, on_domain
 from pipeline.records import Category, Evidence, Finding
 
 DEFAULT_MIN_SCORE = 0.25
@@ -50,8 +52,10 @@ class MLDetector:
         min_score: float = DEFAULT_MIN_SCORE,
         top_evidence: int = 3,
         class_namer: ClassNamer | None = None,
+        town_domains: tuple[str, ...] = (),
     ) -> None:
         self.model = model
+        self.town_domains = town_domains
         self.version = version
         self.min_score = min_score
         self.top_evidence = top_evidence
@@ -60,23 +64,36 @@ class MLDetector:
         self.categories: tuple[Category, ...] = tuple(model.categories)  # type: ignore[arg-type]
 
     @classmethod
-    def shipped(cls, path: Path = MODEL_PATH) -> MLDetector:
+    def shipped(cls, path: Path = MODEL_PATH, town_domains: tuple[str, ...] = ()) -> MLDetector:
         """The detector over the committed model file."""
         loaded = shipped_model(path)
-        return cls(loaded.model, loaded.version)
+        return cls(loaded.model, loaded.version, town_domains=town_domains)
 
     def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         """Return one list of findings per text, in order."""
         windows = [text[: self.max_chars] for text in texts]
-        features = self.model.transform(windows)
+        scored = [self._without_town_links(w) for w in windows]
+        features = self.model.transform(scored)
         proba = self.model.proba_from_features(features)
         hits = proba >= self.min_score
-        spans = self.model.explain(windows, features, hits, top=self.top_evidence)
+        spans = self.model.explain(scored, features, hits, top=self.top_evidence)
         out: list[list[Finding]] = [[] for _ in windows]
         for i, head in zip(*np.nonzero(hits), strict=True):
             out[i].append(self._finding(windows[i], int(head), float(proba[i, head]),
                                         spans.get((int(i), int(head)), [])))
         return out
+
+    def _without_town_links(self, text: str) -> str:
+        """``text`` with links to the Town's own domains blanked (same length, so evidence
+        offsets still hold): the model learned links from spam and must not flag the Town's."""
+        if not self.town_domains:
+            return text
+        doc = normalize(text)
+        spans = [doc.span(link.start, link.end) for link in links(doc)
+                 if on_domain(link.host, self.town_domains)]
+        for start, end in spans:
+            text = text[:start] + " " * (end - start) + text[end:]
+        return text
 
     def _finding(self, text: str, head: int, score: float, spans: list[Contribution]
                  ) -> Finding:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from classifiers.base import Registry
+from classifiers.registry import default_registry
 from classifiers.spam import SpamDetector
 from classifiers.textnorm import normalize
 from classifiers.urls import links, on_domain
@@ -95,3 +97,15 @@ def test_link_extraction_drops_trailing_punctuation_and_emails() -> None:
 )
 def test_civic_talk_about_money_and_pages_passes(text: str) -> None:
     assert finding(text) is None
+
+
+def test_the_default_registry_takes_the_town_domains_it_is_given() -> None:
+    link_only = ["https://example-town.gov/agenda"]
+
+    def spam_scores(registry: Registry) -> list[float]:
+        (detection,) = registry.detect_batch(link_only)
+        return [f.score for f in detection.findings if f.category == "d"]
+
+    assert max(spam_scores(default_registry()), default=0.0) >= 0.5
+    ours = default_registry(detectors=DetectorSettings(town_domains="example-town.gov"))
+    assert max(spam_scores(ours), default=0.0) < 0.5

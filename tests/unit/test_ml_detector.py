@@ -84,3 +84,13 @@ def test_look_alike_letters_score_like_the_latin_ones(detector: MLDetector) -> N
     plain, folded = detector.detect_batch([ATTACK, disguised])
     assert {f.category: f.score for f in folded} == {f.category: f.score for f in plain}
     assert any(f.category == "b" for f in folded)
+
+
+def test_links_to_the_towns_own_domains_are_not_spam_to_the_model(detector: MLDetector) -> None:
+    town = MLDetector(detector.model, detector.version, town_domains=("queencreek.org",))
+    texts = ["See https://queencreek.org/news for the road closures",
+             "https://www.queencreek.org/agenda", "https://example.com/agenda"]
+    findings = [[f for f in fs if f.category == "d"] for fs in town.detect_batch(texts)]
+    assert findings[0] == [] and findings[1] == []
+    [external] = findings[2]  # other sites are still the model's business
+    assert external.score >= 0.5 and external.evidence[0].text == "https://example.com/agenda"
