@@ -27,11 +27,15 @@ from sklearn.model_selection import KFold
 
 from classifiers.ml.defaults import CORPUS_DIR, DEFAULT_CATEGORIES, DEFAULT_DATA_DIR
 from classifiers.ml.evaluate import count
-from classifiers.ml.features import CommentVectorizer
 from classifiers.ml.heads import CalibratedLinearHeads
 from classifiers.ml.model import CommentModel
-from classifiers.ml.protected import protected_terms
-from classifiers.ml.train import TrainingSet, corpus_sources, path_sources, training_set
+from classifiers.ml.train import (
+    TrainingSet,
+    corpus_sources,
+    default_vectorizer,
+    path_sources,
+    training_set,
+)
 from pipeline.policy import load_policy
 from pipeline.settings import load_settings
 
@@ -48,7 +52,7 @@ def out_of_fold(data: TrainingSet, seed: int, folds: int = 3) -> np.ndarray:
     for train, test in splitter.split(data.texts):
         model = CommentModel(
             categories=data.categories,
-            vectorizer=CommentVectorizer(marked_terms=protected_terms()),
+            vectorizer=default_vectorizer(),
             heads=CalibratedLinearHeads(random_state=seed, n_jobs=2),
         ).fit([data.texts[i] for i in train], data.labels[train],
               sample_weight=data.weights[train], label_mask=data.mask[train])

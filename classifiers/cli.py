@@ -143,9 +143,9 @@ def evaluate(
         raise typer.BadParameter(str(exc)) from exc
     if split != "all":
         examples = [e for e in examples if e.split == split]
-    run = score(examples, default_registry(model_path=model, detectors=settings.detectors),
-                load_policy(settings.policy_file),
-                settings.worker.score_window_chars)
+    policy = load_policy(settings.policy_file)
+    registry = default_registry(model_path=model, detectors=settings.detectors, policy=policy)
+    run = score(examples, registry, policy, settings.worker.score_window_chars)
     if as_json:
         print(json.dumps(report(run)))
         return

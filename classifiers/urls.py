@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from classifiers.textnorm import NormText
+from classifiers.textnorm import NormText, normalize
 
 # Top-level domains recognised without a scheme ("bit.ly/x", "example.com"). Common English
 # words ("me", "us", "to", "at", "live", "shop") are only links with a scheme or www.
@@ -74,3 +74,17 @@ def on_domain(host: str, domains: tuple[str, ...]) -> bool:
     """Whether ``host`` is one of ``domains`` or a subdomain of one."""
     host = host.removeprefix("www.")
     return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def blank_links_to(text: str, domains: tuple[str, ...]) -> str:
+    """``text`` with every link to ``domains`` (or their subdomains) replaced by spaces of the
+    same length, so offsets into it still point at the same characters of ``text``."""
+    lower = text.lower()
+    if not any(domain in lower for domain in domains):
+        return text
+    doc = normalize(text)
+    for link in links(doc):
+        if on_domain(link.host, domains):
+            start, end = doc.span(link.start, link.end)
+            text = text[:start] + " " * (end - start) + text[end:]
+    return text

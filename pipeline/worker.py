@@ -36,9 +36,10 @@ log = logging.getLogger(__name__)
 
 def build_moderator(settings: Settings) -> Moderator:
     """The moderator with the default detectors and the configured policy."""
+    policy = load_policy(settings.policy_file)
     return Moderator(
-        registry=default_registry(detectors=settings.detectors),
-        policy=load_policy(settings.policy_file),
+        registry=default_registry(detectors=settings.detectors, policy=policy),
+        policy=policy,
         max_text_chars=settings.ingest.max_text_chars,
         score_window_chars=settings.worker.score_window_chars,
     )

@@ -16,7 +16,7 @@ from classifiers.ml.card import (
 )
 from classifiers.ml.data import CATEGORIES, LabelRule
 from classifiers.ml.defaults import DEFAULT_CATEGORIES
-from classifiers.ml.detector import DEFAULT_MIN_SCORE, REVIEW_ONLY, REVIEW_ONLY_CEILING
+from classifiers.ml.detector import REVIEW_ONLY, REVIEW_ONLY_CEILING
 from classifiers.ml.evaluate import score
 from classifiers.ml.persist import load_model, save_model
 from classifiers.ml.train import (
@@ -84,7 +84,7 @@ def build(
         "## The model alone: thresholds", "",
         "F1 (precision/recall) of each head on every held-out row whose label speaks for its "
         "category, if the policy's review threshold were each of these (the shipped "
-        f"detector reports from {DEFAULT_MIN_SCORE}):", "",
+        "detector reports each category from its review threshold in the policy):", "",
         *threshold_table(load_model(request.out).model, held_out), "",
         "## Held-out evaluation", "",
         "Whole default registry (rules and this model) plus the policy, as the worker "
@@ -129,12 +129,15 @@ def _header(request: BuildRequest, version: str, seconds: float, heads: Sequence
         "most (its evidence); a category-c finding names the protected classes the text "
         "mentions. Names of protected groups (config/lexicons/protected-classes.yaml, "
         "stored in the model) are each followed by one shared marker word, so that what is "
-        "said about one group is learned for all. It backs up the rule detectors (a, d) and is "
-        "the main detector of b and c.",
+        "said about one group is learned for all. Links (http://, https://, www.) are left "
+        "out of the features, so the model judges the words and never learns \"has a link\" "
+        "as spam (it sent news links and a recall petition to review before); the rule "
+        "detectors judge links, and the detector also blanks links to the Town's domains. It "
+        "backs up the rule detectors (a, d) and is the main detector of b and c.",
         "",
         "## Thresholds",
         "",
-        f"The detector reports a category from probability {DEFAULT_MIN_SCORE}; its "
+        "The detector reports each category from its review threshold in the policy; its "
         f"findings of {', '.join(sorted(REVIEW_ONLY))} stop at {REVIEW_ONLY_CEILING} (the "
         "model may send a comment to review as spam, never hide it). The policy "
         f"(`config/policy.yaml`, version {policy.version}) decides:",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -12,12 +12,11 @@ from classifiers.ml.defaults import MODEL_PATH
 from classifiers.ml.model import CommentModel, Contribution
 from classifiers.ml.persist import LoadedModel, load_model
 from classifiers.ml.protected import ClassNamer
-from classifiers.textnorm import normalize
-from classifiers.urls import links, on_domain
+from classifiers.urls import blank_links_to
 from pipeline.records import Category, Evidence, Finding
 
-DEFAULT_MIN_SCORE = 0.25
-"""The lowest review threshold of config/policy.yaml (category c): lower both together."""
+DEFAULT_MIN_SCORE = 0.2
+"""Where a category the detector is given no threshold for is reported from."""
 REVIEW_ONLY: frozenset[str] = frozenset({"d"})
 REVIEW_ONLY_CEILING = 0.85
 """Scores of ``REVIEW_ONLY`` categories stop here, below the policy's remove threshold (0.9).
@@ -37,8 +36,9 @@ def shipped_model(path: Path = MODEL_PATH) -> LoadedModel:
 class MLDetector:
     """Scores a batch with every head at once and explains each finding by its top words.
 
-    A finding is emitted when a category's calibrated probability reaches ``min_score``; the
-    policy's thresholds then decide whether it counts. Its evidence is the words that raised
+    A finding is emitted when a category's calibrated probability reaches its ``min_scores``
+    entry (the policy's review thresholds in the default registry: a finding below them would
+    not count, so it is neither reported nor explained). Its evidence is the words that raised
     the score most; a category-c finding's label names the protected classes the text mentions.
     Texts are scored on their first ``max_chars`` characters.
     """
@@ -49,7 +49,7 @@ class MLDetector:
         self,
         model: CommentModel,
         version: str,
-        min_score: float = DEFAULT_MIN_SCORE,
+        min_scores: Mapping[str, float] | None = None,
         top_evidence: int = 3,
         class_namer: ClassNamer | None = None,
         town_domains: tuple[str, ...] = (),
@@ -57,43 +57,37 @@ class MLDetector:
         self.model = model
         self.town_domains = town_domains
         self.version = version
-        self.min_score = min_score
         self.top_evidence = top_evidence
         self.max_chars = model.vectorizer_.max_chars
         self.class_namer = class_namer or ClassNamer()
         self.categories: tuple[Category, ...] = tuple(model.categories)  # type: ignore[arg-type]
+        given = min_scores or {}
+        self.min_scores = np.array([given.get(c, DEFAULT_MIN_SCORE) for c in self.categories])
 
     @classmethod
-    def shipped(cls, path: Path = MODEL_PATH, town_domains: tuple[str, ...] = ()) -> MLDetector:
+    def shipped(
+        cls, path: Path = MODEL_PATH, town_domains: tuple[str, ...] = (),
+        min_scores: Mapping[str, float] | None = None,
+    ) -> MLDetector:
         """The detector over the committed model file."""
         loaded = shipped_model(path)
-        return cls(loaded.model, loaded.version, town_domains=town_domains)
+        return cls(loaded.model, loaded.version, min_scores=min_scores,
+                   town_domains=town_domains)
 
     def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         """Return one list of findings per text, in order."""
         windows = [text[: self.max_chars] for text in texts]
-        scored = [self._without_town_links(w) for w in windows]
+        # Links to the Town's own domains are never spam: the model does not see them.
+        scored = [blank_links_to(w, self.town_domains) for w in windows]
         features = self.model.transform(scored)
         proba = self.model.proba_from_features(features)
-        hits = proba >= self.min_score
+        hits = proba >= self.min_scores
         spans = self.model.explain(scored, features, hits, top=self.top_evidence)
         out: list[list[Finding]] = [[] for _ in windows]
         for i, head in zip(*np.nonzero(hits), strict=True):
             out[i].append(self._finding(windows[i], int(head), float(proba[i, head]),
                                         spans.get((int(i), int(head)), [])))
         return out
-
-    def _without_town_links(self, text: str) -> str:
-        """``text`` with links to the Town's own domains blanked (same length, so evidence
-        offsets still hold): the model learned links from spam and must not flag the Town's."""
-        if not self.town_domains:
-            return text
-        doc = normalize(text)
-        spans = [doc.span(link.start, link.end) for link in links(doc)
-                 if on_domain(link.host, self.town_domains)]
-        for start, end in spans:
-            text = text[:start] + " " * (end - start) + text[end:]
-        return text
 
     def _finding(self, text: str, head: int, score: float, spans: list[Contribution]
                  ) -> Finding:

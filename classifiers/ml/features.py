@@ -31,6 +31,7 @@ from classifiers.textnorm import fold_homoglyphs
 
 _WORD_RE = re.compile(r"\w+")
 _CHUNK_RE = re.compile(r"\S+")
+_LINK_RE = re.compile(r"\W*(?:https?://|www\.)")
 _CHAR_SEED = 0x5EED
 _WORD_SEED = 0xC0DE
 _BIGRAM_MULT = np.uint64(0x9E3779B97F4A7C15)
@@ -69,15 +70,18 @@ def marker(terms: tuple[str, ...]) -> int:
 
 @lru_cache(maxsize=1 << 16)
 def _chunk_features(
-    chunk: str, char_min: int, char_max: int, n_char: int, marker_id: int
+    chunk: str, char_min: int, char_max: int, n_char: int, marker_id: int, skip_links: bool
 ) -> tuple[bytes, bytes]:
     """Hashed char n-gram columns (int32) and word hashes (uint32) of one chunk, as bytes.
 
     A word matching the marker regex is followed by one shared marker word, so that what is
-    said about one marked word ("<group> are ...") is learned for all of them.
+    said about one marked word ("<group> are ...") is learned for all of them. With
+    ``skip_links``, a chunk that is a link (``http://``, ``https://``, ``www.``) has none.
     """
     marked = _MARKERS[marker_id]
     norm = normalise_chunk(chunk)[:MAX_CHUNK_CHARS]
+    if skip_links and _LINK_RE.match(norm):
+        return b"", b""
     padded = f" {norm} "
     columns = array("i", (
         murmurhash3_32(padded[i : i + n], seed=_CHAR_SEED, positive=True) % n_char
@@ -130,6 +134,9 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
     marked_terms : tuple of str
         Words (lowercase, ``*`` for any ending) each followed by one shared marker word,
         e.g. the names of protected groups; multi-word entries are ignored.
+    skip_links : bool
+        Leave out chunks that are links (``http://``, ``https://``, ``www.``), so a model
+        judges the words and never learns "has a link" as spam; rules judge the links.
     """
 
     def __init__(
@@ -140,6 +147,7 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
         n_char_features: int = 1 << 18,
         max_chars: int = 10_000,
         marked_terms: tuple[str, ...] = (),
+        skip_links: bool = False,
     ) -> None:
         self.word_ngram_max = word_ngram_max
         self.char_ngram_range = char_ngram_range
@@ -147,6 +155,7 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
         self.n_char_features = n_char_features
         self.max_chars = max_chars
         self.marked_terms = marked_terms
+        self.skip_links = skip_links
 
     def __sklearn_tags__(self) -> Any:
         """Text in, not a 2-d numeric array."""
@@ -187,6 +196,7 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
         features = list(map(
             _chunk_features, (chunk[:_MAX_KEY_CHARS] for chunk in chunk_texts), repeat(lo),
             repeat(hi), repeat(self.n_char_features), repeat(marker(tuple(self.marked_terms))),
+            repeat(self.skip_links),
         ))
         ids = np.arange(len(features), dtype=np.int64)
         char_cols, char_chunk = _flatten([f[0] for f in features], np.int32, ids)

@@ -126,6 +126,11 @@ def training_set(sources: Sequence[Source], categories: Sequence[str]) -> Traini
     )
 
 
+def default_vectorizer() -> CommentVectorizer:
+    """The shipped features: protected groups marked, links left to the rule detectors."""
+    return CommentVectorizer(marked_terms=protected_terms(), skip_links=True)
+
+
 def fit_model(
     sources: Sequence[Source],
     categories: Sequence[str],
@@ -138,7 +143,7 @@ def fit_model(
     data = training_set(sources, categories)
     model = CommentModel(
         categories=data.categories,
-        vectorizer=vectorizer or CommentVectorizer(marked_terms=protected_terms()),
+        vectorizer=vectorizer or default_vectorizer(),
         heads=CalibratedLinearHeads(C=C, random_state=seed, n_jobs=n_jobs),
     )
     return model.fit(data.texts, data.labels, sample_weight=data.weights, label_mask=data.mask)

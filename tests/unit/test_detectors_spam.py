@@ -8,7 +8,7 @@ from classifiers.base import Registry
 from classifiers.registry import default_registry
 from classifiers.spam import SpamDetector
 from classifiers.textnorm import normalize
-from classifiers.urls import links, on_domain
+from classifiers.urls import blank_links_to, links, on_domain
 from pipeline.records import Finding
 from pipeline.settings import DetectorSettings
 
@@ -109,3 +109,12 @@ def test_the_default_registry_takes_the_town_domains_it_is_given() -> None:
     assert max(spam_scores(default_registry()), default=0.0) >= 0.5
     ours = default_registry(detectors=DetectorSettings(town_domains="example-town.gov"))
     assert max(spam_scores(ours), default=0.0) < 0.5
+
+
+def test_links_to_the_towns_domains_are_blanked_in_place() -> None:
+    text = "See queencreek.org/news, then https://www.example.com/x and https://alerts.queencreek.org"
+    blanked = blank_links_to(text, ("queencreek.org",))
+    assert len(blanked) == len(text)
+    assert blanked == ("See " + " " * len("queencreek.org/news") + ", then "
+                       "https://www.example.com/x and " + " " * len("https://alerts.queencreek.org"))
+    assert blank_links_to(text, ()) == text

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from classifiers.ml.detector import DEFAULT_MIN_SCORE, REVIEW_ONLY_CEILING, MLDetector
+from classifiers.ml.detector import REVIEW_ONLY_CEILING, MLDetector
 from classifiers.ml.features import chunks
 from pipeline.policy import load_policy
 from pipeline.records import Finding
@@ -72,9 +72,21 @@ def test_the_model_never_hides_spam_by_itself(detector: MLDetector) -> None:
     assert 0.5 <= d.score <= REVIEW_ONLY_CEILING and "review only" in d.label
 
 
-def test_the_detector_reports_from_the_lowest_review_threshold() -> None:
+def test_the_default_registry_reports_each_category_from_its_review_threshold() -> None:
+    from classifiers.registry import default_registry
+
     policy = load_policy(load_settings().policy_file)
-    assert min(rule.review for rule in policy.categories.values()) == DEFAULT_MIN_SCORE
+    [ml] = [d for d in default_registry().detectors if isinstance(d, MLDetector)]
+    assert dict(zip(ml.categories, ml.min_scores.tolist(), strict=True)) == {
+        c: policy.categories[c].review for c in ml.categories}
+
+
+def test_no_finding_is_reported_below_its_threshold(detector: MLDetector) -> None:
+    never_b = {"b": 1.01, "a": 0.0}  # no probability reaches 1.01
+    strict = MLDetector(detector.model, detector.version, min_scores=never_b)
+    (findings,) = strict.detect_batch([ATTACK])
+    assert not [f for f in findings if f.category == "b"]
+    assert [f for f in findings if f.category == "a"]  # everything reaches 0.0
 
 
 def test_look_alike_letters_score_like_the_latin_ones(detector: MLDetector) -> None:
@@ -86,11 +98,12 @@ def test_look_alike_letters_score_like_the_latin_ones(detector: MLDetector) -> N
     assert any(f.category == "b" for f in folded)
 
 
-def test_links_to_the_towns_own_domains_are_not_spam_to_the_model(detector: MLDetector) -> None:
+def test_links_are_not_spam_to_the_model(detector: MLDetector) -> None:
     town = MLDetector(detector.model, detector.version, town_domains=("queencreek.org",))
-    texts = ["See https://queencreek.org/news for the road closures",
-             "https://www.queencreek.org/agenda", "https://example.com/agenda"]
+    texts = ["See queencreek.org/news for the road closures",
+             "Petition to recall the mayor: https://www.change.org/p/recall-mayor",
+             "FREE iPhone!!! subscribe to my channel and WIN $$$ http://bit.ly/free-prize now"]
     findings = [[f for f in fs if f.category == "d"] for fs in town.detect_batch(texts)]
     assert findings[0] == [] and findings[1] == []
-    [external] = findings[2]  # other sites are still the model's business
-    assert external.score >= 0.5 and external.evidence[0].text == "https://example.com/agenda"
+    [spam] = findings[2]  # spam is still found by its words, and the link is not evidence
+    assert spam.score >= 0.5 and not any("bit.ly" in e.text for e in spam.evidence)

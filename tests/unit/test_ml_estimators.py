@@ -48,3 +48,14 @@ def test_multilabel_heads_skip_rows_whose_label_is_unknown() -> None:
     clean = CalibratedLinearHeads(random_state=0).fit(X[30:], Y[30:, 1])
     assert np.allclose(masked.coef_[1], clean.coef_[0])
     assert masked.predict_proba(X).shape == (60, 2)
+
+
+def test_links_add_no_features_when_skipped() -> None:
+    texts = ["vote no on the bond", "vote no on the bond https://example.com/why?ref=1",
+             "vote no on the bond www.example.com", "vote no on the bond example"]
+    skipping = CommentVectorizer(skip_links=True).fit(texts).transform(texts).toarray()
+    keeping = CommentVectorizer().fit(texts).transform(texts).toarray()
+    assert np.array_equal(skipping[0] != 0, skipping[1] != 0)
+    assert np.array_equal(skipping[0] != 0, skipping[2] != 0)
+    assert not np.array_equal(skipping[0] != 0, skipping[3] != 0)  # a plain word still counts
+    assert not np.array_equal(keeping[0] != 0, keeping[1] != 0)
