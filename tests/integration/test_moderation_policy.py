@@ -52,10 +52,10 @@ def test_a_bad_policy_file_is_refused_at_start_naming_the_line(
 ) -> None:
     text = (REPO_CONFIG_DIR / "policy.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "bad-policy.yaml"
-    broken = re.sub(r"(?m)^(  c: \{review: [0-9.]+, remove: )0\.9\b", r"\g<1>0.2", text)
+    broken = re.sub(r"(?m)^(  c: \{review: [0-9.]+, remove: )0\.9\b", r"\g<1>0.05", text)
     assert broken != text
     bad.write_text(broken, encoding="utf-8")
-    line = next(n for n, row in enumerate(bad.read_text().splitlines(), 1) if "remove: 0.2" in row)
+    line = next(n for n, row in enumerate(bad.read_text().splitlines(), 1) if "remove: 0.05" in row)
     settings = stack.model_copy(update={"policy_file": bad})
     worker = start("bad-policy-worker", ["worker"], settings)
     try:
