@@ -24,7 +24,9 @@ SLASH_TLDS: tuple[str, ...] = ("me", "at")
 TRIGGERS: frozenset[str] = frozenset({"http", "www", *BARE_TLDS, *SLASH_TLDS})
 
 _TAIL = r"""(?:[/?#][^\s<>"'`]*)?"""
-_SCHEME_URL = re.compile(r"""\b(?:https?://|www\.)[^\s<>"'`/?#]+""" + _TAIL)
+LINK_START = r"(?:https?://|www\.)"
+"""How a link with a scheme (or ``www.``) begins."""
+_SCHEME_URL = re.compile(r"\b" + LINK_START + r"""[^\s<>"'`/?#]+""" + _TAIL)
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _BARE_URL = re.compile(
     rf"(?<![\w@.-])(?:{_LABEL}\.){{1,6}}(?:{'|'.join(BARE_TLDS)})(?![\w-])(?!\.\w)" + _TAIL

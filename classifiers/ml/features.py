@@ -28,10 +28,11 @@ from sklearn.utils import murmurhash3_32
 from sklearn.utils.validation import check_is_fitted
 
 from classifiers.textnorm import fold_homoglyphs
+from classifiers.urls import LINK_START
 
 _WORD_RE = re.compile(r"\w+")
 _CHUNK_RE = re.compile(r"\S+")
-_LINK_RE = re.compile(r"\W*(?:https?://|www\.)")
+_LINK_RE = re.compile(r"\W*" + LINK_START)
 _CHAR_SEED = 0x5EED
 _WORD_SEED = 0xC0DE
 _BIGRAM_MULT = np.uint64(0x9E3779B97F4A7C15)
