@@ -26,8 +26,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from civicmod.stack import credentials
 from pipeline.settings import Settings
-from pipeline.stack import credentials
 from sinks.chain import ChainWriter
 from sinks.index import Indexer, connect
 from sinks.layout import day_of

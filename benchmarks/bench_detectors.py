@@ -41,7 +41,7 @@ BATCH = 500
 _RSS_CHILD = """
 import json, resource, sys
 from pipeline.settings import load_settings
-from pipeline.worker import build_moderator
+from civicmod.compose import build_moderator
 texts = json.load(sys.stdin)
 moderator = build_moderator(load_settings())
 loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -20,13 +20,13 @@ from pathlib import Path
 
 from kafka import KafkaConsumer, TopicPartition
 
-from pipeline.demo import generate_comments
+from civicmod.demo import generate_comments
+from civicmod.stack.embedded import EmbeddedServices
+from civicmod.stack.ports import free_port
+from civicmod.stack.services import GRPC_OFFSET
+from civicmod.stack.supervisor import civicmod_process
 from pipeline.ingest import CommentProducer, IngestCounts
 from pipeline.settings import EmbeddedSettings, KafkaSettings, load_settings
-from pipeline.stack.embedded import EmbeddedServices
-from pipeline.stack.ports import free_port
-from pipeline.stack.services import GRPC_OFFSET
-from pipeline.stack.supervisor import civicmod_process
 
 
 def rss_mib(pid: int) -> float:

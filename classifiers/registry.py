@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from classifiers.base import Registry
 from classifiers.ml.defaults import MODEL_PATH
 from classifiers.ml.detector import MLDetector
 from classifiers.profanity import ProfanityDetector
 from classifiers.ruleset import rule_detectors
+from pipeline.detection import Registry
 from pipeline.policy import Policy, load_policy
 from pipeline.settings import DetectorSettings, load_settings
 

@@ -20,7 +20,6 @@ from uuid import uuid4
 from pydantic import Field, model_validator
 
 from pipeline.records import (
-    SCHEMA_MODELS,
     Action,
     Category,
     NonEmpty,
@@ -119,8 +118,3 @@ class FlaggedComment(Verdict):
     kind: Literal["comment"] = "comment"
     recommendation: Action
     history: AuthorHistory
-
-
-SCHEMA_MODELS.update(
-    {"action": ModerationAction, "standing": Standing, "flagged": FlaggedComment}
-)

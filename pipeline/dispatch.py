@@ -10,17 +10,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from pydantic import ValidationError
 
 from pipeline.actions import FlaggedComment, ModerationAction, Standing
 from pipeline.moderation import Moderator, RawMessage
 from pipeline.records import Comment, DeadLetter, Finding, Verdict
-from pipeline.repeats import RepeatTracker
 from pipeline.settings import TopicSettings
 from pipeline.violators import ViolatorBook, banned_finding
 
 log = logging.getLogger(__name__)
+
+
+class AuthorTextRule(Protocol):
+    """A detector that needs the author's earlier comments, not just this one's text."""
+
+    def finding(self, comment: Comment) -> Finding | None:
+        """Remember ``comment`` and return a finding about it, if any."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,7 @@ class Dispatcher:
 
     def __init__(
         self, topics: TopicSettings, moderator: Moderator, book: ViolatorBook,
-        repeats: RepeatTracker | None = None,
+        repeats: AuthorTextRule | None = None,
     ) -> None:
         self.topics = topics
         self.moderator = moderator

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from classifiers.base import Registry
+from pipeline.detection import Registry
 from pipeline.policy import Policy
 from pipeline.records import Action, Comment, DeadLetter, Finding, Verdict
 from pipeline.validation import InvalidComment, parse_comment

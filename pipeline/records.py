@@ -113,14 +113,3 @@ class DeadLetter(_Record):
     def raw(self) -> bytes:
         """The original bytes."""
         return base64.b64decode(self.raw_base64)
-
-
-SCHEMA_MODELS: dict[str, type[BaseModel]] = {
-    "comment": Comment,
-    "finding": Finding,
-    "verdict": Verdict,
-    "deadletter": DeadLetter,
-}
-
-# The moderators' records (pipeline/actions.py) add themselves to SCHEMA_MODELS on import.
-import pipeline.actions  # noqa: E402, F401

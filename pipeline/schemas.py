@@ -11,10 +11,24 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pipeline.records import SCHEMA_MODELS
+from pydantic import BaseModel
+
+from pipeline.actions import FlaggedComment, ModerationAction, Standing
+from pipeline.records import Comment, DeadLetter, Finding, Verdict
 from pipeline.settings import REPO_CONFIG_DIR
 
 SCHEMA_DIR = REPO_CONFIG_DIR / "schemas"
+
+SCHEMA_MODELS: dict[str, type[BaseModel]] = {
+    "comment": Comment,
+    "finding": Finding,
+    "verdict": Verdict,
+    "deadletter": DeadLetter,
+    "action": ModerationAction,
+    "standing": Standing,
+    "flagged": FlaggedComment,
+}
+"""Every record model with a published JSON Schema, by schema name."""
 
 
 def schema_text(schema: dict[str, Any]) -> str:

@@ -150,7 +150,7 @@ class DetectorSettings(_Section):
     town_domains: str = "queencreekaz.gov,queencreek.org"
     town_names: str = "Town of Queen Creek,Queen Creek"
     # Repeats of the same text by one author (E.1.d), kept in the worker's memory: flat
-    # fields like the rest, see pipeline/repeats.py.
+    # fields like the rest, see classifiers/repeats.py.
     repeat_min_repeats: int = Field(default=3, ge=2)
     repeat_window_hours: int = Field(default=24, ge=1)
     repeat_min_chars: int = Field(default=20, ge=1)

@@ -22,41 +22,18 @@ from typing import Any
 import faust
 from tenacity import AsyncRetrying, before_sleep_log, wait_exponential
 
-from classifiers.registry import default_registry
-from pipeline.dispatch import Dispatcher, Send
+from pipeline.dispatch import AuthorTextRule, Dispatcher, Send
 from pipeline.moderation import Moderator, RawMessage
-from pipeline.policy import PolicyError, load_policy
-from pipeline.repeats import RepeatTracker
-from pipeline.settings import DetectorSettings, Settings
+from pipeline.settings import Settings
 from pipeline.standings import StandingLoader
 from pipeline.violators import ViolatorBook
 
 log = logging.getLogger(__name__)
 
 
-def build_moderator(settings: Settings) -> Moderator:
-    """The moderator with the default detectors and the configured policy."""
-    policy = load_policy(settings.policy_file)
-    return Moderator(
-        registry=default_registry(detectors=settings.detectors, policy=policy),
-        policy=policy,
-        max_text_chars=settings.ingest.max_text_chars,
-        score_window_chars=settings.worker.score_window_chars,
-    )
-
-
-def build_repeats(detectors: DetectorSettings) -> RepeatTracker:
-    """The per-author repeat-text tracker (E.1.d) with the configured bounds."""
-    return RepeatTracker(
-        min_repeats=detectors.repeat_min_repeats,
-        window_hours=detectors.repeat_window_hours,
-        min_chars=detectors.repeat_min_chars,
-        max_authors=detectors.repeat_max_authors,
-        per_author=detectors.repeat_per_author,
-    )
-
-
-def build_app(settings: Settings, moderator: Moderator) -> faust.App:
+def build_app(
+    settings: Settings, moderator: Moderator, repeats: AuthorTextRule | None = None
+) -> faust.App:
     """The Faust app: the moderation agent and the moderator-action agent.
 
     Runs at-least-once (the broker has no transactions): outputs of a batch are awaited
@@ -85,7 +62,7 @@ def build_app(settings: Settings, moderator: Moderator) -> faust.App:
     topics = settings.topics
     book = ViolatorBook(settings.moderation.ban_threshold, settings.moderation.window_days)
     loader = StandingLoader(book, settings.kafka.bootstrap_servers, topics.sanctions)
-    dispatcher = Dispatcher(topics, moderator, book, build_repeats(settings.detectors))
+    dispatcher = Dispatcher(topics, moderator, book, repeats)
     outputs: dict[str, faust.TopicT] = {}
 
     def raw_topic(name: str) -> faust.TopicT:
@@ -157,13 +134,8 @@ def _source(event: faust.EventT[Any]) -> str:
     return f"{message.topic}[{message.partition}]@{message.offset}"
 
 
-def run_worker(settings: Settings) -> None:
-    """Run the moderation worker until SIGTERM or Ctrl-C; refuse a bad policy at start."""
-    try:
-        moderator = build_moderator(settings)
-    except PolicyError as exc:
-        log.critical("refusing to start: %s", exc)
-        raise SystemExit(2) from exc
-    app = build_app(settings, moderator)
+def run_worker(settings: Settings, moderator: Moderator, repeats: AuthorTextRule | None) -> None:
+    """Run the moderation worker until SIGTERM or Ctrl-C."""
+    app = build_app(settings, moderator, repeats)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
     worker.execute_from_commandline()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from civicmod.stack.embedded import EmbeddedServices
+from civicmod.stack.ports import free_port
+from civicmod.stack.services import GRPC_OFFSET
 from pipeline.settings import EmbeddedSettings, KafkaSettings, Settings, load_settings
-from pipeline.stack.embedded import EmbeddedServices
-from pipeline.stack.ports import free_port
-from pipeline.stack.services import GRPC_OFFSET
 
 SEAWEED_OFFSETS = (0, 1, 2, 3, GRPC_OFFSET, GRPC_OFFSET + 1, GRPC_OFFSET + 2, GRPC_OFFSET + 3)
 

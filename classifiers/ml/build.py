@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifiers.base import Registry
 from classifiers.ml.card import (
     evaluation_section,
     replace_section,
@@ -27,6 +26,7 @@ from classifiers.ml.train import (
     fit_model,
     path_sources,
 )
+from pipeline.detection import Registry
 from pipeline.policy import Policy
 
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from classifiers.base import Registry
 from classifiers.ml.data import CATEGORIES, Example
+from pipeline.detection import Registry
 from pipeline.policy import Policy
 from pipeline.records import Action
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+from civicmod.stack import credentials
+from civicmod.stack.embedded import child_environment
 from pipeline.settings import ArchiveSettings, Settings, TopicSettings
-from pipeline.stack import credentials
-from pipeline.stack.embedded import child_environment
 from sinks.chain import ChainWriter
 from sinks.manifest import Manifest, sha256_hex
 from sinks.s3 import s3_client

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from kafka import KafkaConsumer, TopicPartition
 
+from civicmod.history import ArchiveFacts
+from civicmod.stack.processes import ManagedProcess
+from civicmod.stack.supervisor import civicmod_process
 from pipeline.settings import Settings, SinkSettings, TopicSettings, WorkerSettings
-from pipeline.stack.processes import ManagedProcess
-from pipeline.stack.supervisor import civicmod_process
 from pipeline.topics import create_topics
+from sinks.index import Indexer, connect
 from sinks.s3 import s3_client
+from sinks.series import Classifier
 from sinks.store import ArchiveStore
 
 T = TypeVar("T")
@@ -54,6 +58,12 @@ def wait_for(check: Callable[[], T | None], timeout: float, what: str) -> T:
 def archive_store(settings: Settings) -> ArchiveStore:
     """The archive as the pipeline identity sees it."""
     return ArchiveStore(s3_client(settings.s3), settings.s3.archive_bucket)
+
+
+def archive_facts(settings: Settings, index_file: Path) -> ArchiveFacts:
+    """The moderation facts of ``settings``' topics, through an index kept in ``index_file``."""
+    indexer = Indexer(archive_store(settings), Classifier(settings), connect(index_file))
+    return ArchiveFacts(indexer, settings.topics)
 
 
 def read_topic(settings: Settings, topic: str, expected: int, timeout: float) -> list[Any]:

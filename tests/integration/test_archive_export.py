@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from civicmod.cli import app
 from pipeline.settings import Settings
 from sinks.export import export_bundle
 from sinks.index import Indexer, connect, index_path

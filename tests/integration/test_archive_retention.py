@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from civicmod.cli import app
 from pipeline.settings import Settings
 from sinks.disposition import dispose, review
 from sinks.history import comment_history

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from civicmod.cli import app
 from pipeline.settings import Settings
 from sinks.history import comment_history
 from sinks.index import Indexer, connect, index_path

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from civicmod.cli import app
 from pipeline.settings import Settings
 from sinks import layout
 from sinks.jsonl import serialize_lines

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.demo import generate_comments, malformed_lines
+from civicmod.demo import generate_comments, malformed_lines
 from pipeline.ingest import CommentProducer, ingest_stream
 from pipeline.settings import Settings
 from sinks.reader import archived_lines

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from pipeline.http_ingest import build_http_app
+from civicmod.http_ingest import build_http_app
 from pipeline.ingest import CommentProducer
 from pipeline.records import Comment, DeadLetter
 from pipeline.settings import Settings

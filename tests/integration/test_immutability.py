@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from botocore.exceptions import ClientError
 
+from civicmod.stack import credentials
 from pipeline.settings import Settings
-from pipeline.stack import credentials
 from sinks.s3 import s3_client
 from sinks.store import ArchiveStore, ObjectExists
 

@@ -8,22 +8,29 @@ import io
 import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
+from civicmod.cli import app
+from civicmod.review import ReviewQueue
+from civicmod.stack.embedded import child_environment
 from pipeline.actions import FlaggedComment, Standing
-from pipeline.cli import app
 from pipeline.desk import ActionDesk
-from pipeline.history import ArchiveFacts
 from pipeline.ingest import CommentProducer, IngestCounts
-from pipeline.review import ReviewQueue
 from pipeline.settings import ModerationSettings, Settings
-from pipeline.stack.embedded import child_environment
 from sinks.reader import archived_lines
-from tests.integration.helpers import archive_store, isolated, read_topic, start, wait_for
+from tests.integration.helpers import (
+    archive_facts,
+    archive_store,
+    isolated,
+    read_topic,
+    start,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -78,13 +85,14 @@ def civicmod(settings: Settings, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_the_moderators_loop_end_to_end(stack: Settings) -> None:
+def test_the_moderators_loop_end_to_end(stack: Settings, tmp_path: Path) -> None:
     settings = isolated(stack, "modloop").model_copy(
         update={"moderation": ModerationSettings(team="modloop-team")})
     worker = start("modloop-worker", ["worker"], settings)
     sink = start("modloop-sink", ["sink"], settings)
     producer = CommentProducer(settings)
     store = archive_store(settings)
+    facts = archive_facts(settings, tmp_path / "index.duckdb")
     try:
         for n, text in enumerate(VULGAR, start=1):
             post(producer, f"v{n}", text, n)
@@ -94,7 +102,7 @@ def test_the_moderators_loop_end_to_end(stack: Settings) -> None:
         # The moderator works the queue: remove three of the four vulgar comments.
         answers = iter(["r", "", "vulgar language on a town page"] * 3)
         screen = Console(file=io.StringIO(), width=120, record=True)
-        desk = ActionDesk(settings, ArchiveFacts(store, settings.topics), "test review")
+        desk = ActionDesk(settings, facts, "test review")
         try:
             queue = ReviewQueue(settings, "modloop-team", "m-1", desk, screen,
                                 lambda _question: next(answers))
@@ -115,7 +123,7 @@ def test_the_moderators_loop_end_to_end(stack: Settings) -> None:
 
         # Next session: keep the fourth comment, ban on the recommendation (either order).
         screen = Console(file=io.StringIO(), width=120, record=True)
-        desk = ActionDesk(settings, ArchiveFacts(store, settings.topics), "test review")
+        desk = ActionDesk(settings, facts, "test review")
         try:
             queue = ReviewQueue(settings, "modloop-team", "m-1", desk, screen, SecondSession())
             assert queue.run(limit=2, idle_seconds=60) == 2
@@ -178,7 +186,7 @@ def test_the_moderators_loop_end_to_end(stack: Settings) -> None:
     errors = [line["record"]["error"] for line in lines[settings.topics.deadletter]]
     assert len(errors) == 3 and all(e.startswith("action rejected: ") for e in errors)
 
-    story = ArchiveFacts(store, settings.topics).story(AUTHOR)
+    story = facts.story(AUTHOR)
     events = [line.what for line in story]
     for expected in (["comment v1", "comment v4", "action remove", "standing removed",
                       "action ban", "standing banned", "comment v5", "action restore",

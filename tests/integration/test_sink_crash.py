@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 from kafka import KafkaAdminClient, KafkaProducer
 
+from civicmod.status import committed_offsets
 from pipeline.settings import Settings
-from pipeline.status import committed_offsets
 from sinks.reader import archived_lines
 from tests.integration.helpers import archive_store, isolated, start, wait_for
 

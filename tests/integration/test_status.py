@@ -7,9 +7,9 @@ import json
 import pytest
 from kafka import KafkaProducer
 
+from civicmod.stack.ports import free_port
+from civicmod.status import collect_status, summary_line
 from pipeline.settings import KafkaSettings, S3Settings, Settings
-from pipeline.stack.ports import free_port
-from pipeline.status import collect_status, summary_line
 from tests.integration.helpers import isolated, start, wait_for
 
 pytestmark = pytest.mark.integration

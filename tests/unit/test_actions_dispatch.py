@@ -9,13 +9,13 @@ from typing import Any, ClassVar
 
 import pytest
 
-from classifiers.base import Registry
+from classifiers.repeats import RepeatTracker
 from pipeline.actions import FlaggedComment, ModerationAction, Standing
+from pipeline.detection import Registry
 from pipeline.dispatch import Dispatcher, Send
 from pipeline.moderation import Moderator, RawMessage
 from pipeline.policy import load_policy
 from pipeline.records import Category, DeadLetter, Evidence, Finding, Verdict
-from pipeline.repeats import RepeatTracker
 from pipeline.settings import REPO_CONFIG_DIR, TopicSettings
 from pipeline.violators import ViolatorBook
 

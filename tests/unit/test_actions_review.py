@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from rich.console import Console
 
+from civicmod.review import EVIDENCE_STYLE, highlighted, parse_item, render
 from pipeline.actions import AuthorHistory, FlaggedComment, Standing
 from pipeline.records import Comment, Evidence, Finding
-from pipeline.review import EVIDENCE_STYLE, highlighted, parse_item, render
 
 TEXT = "pay me at 4111 1111 1111 1111 you shit"
 CARD = Finding(category="g", score=0.97, detector="pii", version="1", label="credit card",

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from stdnum import luhn
 from stdnum.us import ssn
 
-from pipeline import demo
+from civicmod import demo
 from pipeline.records import Comment
 from pipeline.validation import InvalidComment, parse_comment
 

@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from classifiers.base import Detector
 from classifiers.rules import PatternRule, RuleDetector, combine, stems
 from classifiers.ruleset import rule_detectors
 from classifiers.textnorm import DIGIT_STEM, DOLLAR_STEM, NUMBER_STEM, normalize
+from pipeline.detection import Detector
 from pipeline.settings import DetectorSettings, load_settings
 
 DETECTORS = rule_detectors(DetectorSettings())

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.base import Registry
 from classifiers.registry import default_registry
 from classifiers.spam import SpamDetector
 from classifiers.textnorm import normalize
 from classifiers.urls import blank_links_to, links, on_domain
+from pipeline.detection import Registry
 from pipeline.records import Finding
 from pipeline.settings import DetectorSettings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.stack.credentials import ROLES, KeyPair, seaweed_identities
+from civicmod.stack.credentials import ROLES, KeyPair, seaweed_identities
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config/seaweedfs/identities.prod.json.example"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from civicmod.cli import app
 from classifiers.ml.data import LabelRule, read_csv
-from pipeline.cli import app
 
 ROWS = [
     {"text": "You are a worthless idiot and a liar, nobody wants you here.", "categories": ["b"]},

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from classifiers.ml.archive import examples_from_store
+from civicmod.moderator_examples import examples_from_store
 from classifiers.ml.corpus import load_corpus
 from classifiers.ml.data import Example, split_examples
 from classifiers.ml.datasets import DATASETS, available

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from classifiers.base import Detector, Registry
+from pipeline.detection import Detector, Registry
 from pipeline.moderation import Moderator, Outcome, RawMessage
 from pipeline.policy import Policy, load_policy
 from pipeline.records import Category, Evidence, Finding

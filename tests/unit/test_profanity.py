@@ -11,7 +11,6 @@ import better_profanity_rs
 import pytest
 import yaml
 
-from classifiers.base import Detector
 from classifiers.profanity import (
     DEFAULT_LEXICON_DIR,
     SCORES,
@@ -20,6 +19,7 @@ from classifiers.profanity import (
     load_lexicon,
 )
 from classifiers.profanity_corpus import build_corpus, list_words
+from pipeline.detection import Detector
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from classifiers.repeats import RepeatTracker, canonical
 from pipeline.records import Comment
-from pipeline.repeats import RepeatTracker, canonical
 from pipeline.settings import DetectorSettings
 
 AUTHOR = "facebook:u-9"
@@ -154,10 +154,8 @@ def test_bounds_that_could_never_fire_are_refused() -> None:
         RepeatTracker(min_chars=0)
 
 
-def test_the_worker_builds_the_tracker_from_the_settings() -> None:
-    from pipeline.worker import build_repeats
-
-    tracker = build_repeats(DetectorSettings(
+def test_the_tracker_is_built_from_the_settings() -> None:
+    tracker = RepeatTracker.from_settings(DetectorSettings(
         repeat_min_repeats=4, repeat_window_hours=6, repeat_min_chars=10,
         repeat_max_authors=7, repeat_per_author=8,
     ))

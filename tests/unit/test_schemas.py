@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pipeline.records import SCHEMA_MODELS, Comment, DeadLetter
-from pipeline.schemas import SCHEMA_DIR, write_schemas
+from pipeline.records import Comment, DeadLetter
+from pipeline.schemas import SCHEMA_DIR, SCHEMA_MODELS, write_schemas
 from pipeline.settings import REPO_CONFIG_DIR
 
 

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from pydantic import SecretStr, ValidationError
 
+from civicmod.stack.embedded import child_environment
 from pipeline import settings as settings_module
 from pipeline.settings import (
     DEFAULTS_FILE,
@@ -18,7 +19,6 @@ from pipeline.settings import (
     SinkSettings,
     load_settings,
 )
-from pipeline.stack.embedded import child_environment
 
 
 @pytest.fixture(autouse=True)

@@ -15,9 +15,9 @@ from typing import Any, cast
 
 import pytest
 
-from classifiers.base import Detection, Registry
 from classifiers.registry import default_registry
 from classifiers.ruleset import rule_detectors
+from pipeline.detection import Detection, Registry
 from pipeline.policy import Policy, load_policy
 from pipeline.records import Category
 from pipeline.settings import REPO_CONFIG_DIR, DetectorSettings

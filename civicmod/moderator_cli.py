@@ -9,11 +9,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.settings import Settings, load_settings
-from pipeline.stack.embedded import with_embedded_credentials
+from civicmod.bootstrap import cli_settings, cli_store
+from pipeline.settings import Settings
 
 if TYPE_CHECKING:
-    from pipeline.history import ArchiveFacts
+    from civicmod.history import ArchiveFacts
 
 console = Console()
 errors = Console(stderr=True)
@@ -21,17 +21,14 @@ errors = Console(stderr=True)
 Moderator = Annotated[str, typer.Option(help="Your moderator id (default: your user name)")]
 
 
-def _settings() -> Settings:
-    return with_embedded_credentials(load_settings())
-
-
 def _facts(settings: Settings) -> ArchiveFacts:
-    from pipeline.history import ArchiveFacts
-    from sinks.s3 import s3_client
-    from sinks.store import ArchiveStore
+    from civicmod.history import ArchiveFacts
+    from sinks.index import Indexer, connect, index_path
+    from sinks.series import Classifier
 
-    return ArchiveFacts(ArchiveStore(s3_client(settings.s3), settings.s3.archive_bucket),
-                        settings.topics)
+    indexer = Indexer(cli_store(settings, "officer"), Classifier(settings),
+                      connect(index_path(settings)))
+    return ArchiveFacts(indexer, settings.topics)
 
 
 def review(
@@ -39,10 +36,10 @@ def review(
     moderator: Moderator = "",
 ) -> None:
     """Work through the flagged-comment queue: keep, remove or ban, with a reason."""
+    from civicmod.review import ReviewQueue
     from pipeline.desk import ActionDesk
-    from pipeline.review import ReviewQueue
 
-    settings = _settings()
+    settings = cli_settings()
     team = team or settings.moderation.team
     moderator = moderator or getpass.getuser()
     desk = ActionDesk(settings, _facts(settings), f"civicmod review (team {team})")
@@ -67,7 +64,7 @@ def act(
     """Write one moderation action (for scripts); a refused action exits 2 and is dead-lettered."""
     from pipeline.desk import ActionDesk, ActionRequest, InvalidAction
 
-    settings = _settings()
+    settings = cli_settings()
     desk = ActionDesk(settings, _facts(settings), "civicmod act")
     request = ActionRequest(kind=kind, target=target, moderator=moderator or getpass.getuser(),
                             categories=tuple(category or ()), reason=reason)
@@ -85,7 +82,7 @@ def history(
     author: Annotated[str, typer.Argument(help="platform:author_id")],
 ) -> None:
     """The author's comments, verdicts, actions and standing, in order, from the archive."""
-    story = _facts(_settings()).story(author)
+    story = _facts(cli_settings()).story(author)
     if not story:
         errors.print(f"nothing archived for {author}")
         raise typer.Exit(code=1)

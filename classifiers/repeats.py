@@ -23,6 +23,7 @@ from datetime import datetime
 
 from classifiers.textnorm import normalize
 from pipeline.records import Comment, Finding
+from pipeline.settings import DetectorSettings
 
 DETECTOR = "repeat-text"
 DETECTOR_VERSION = "1"
@@ -59,6 +60,17 @@ class RepeatTracker:
         self.per_author = per_author
         self._window = window_hours * 3600.0
         self._authors: OrderedDict[str, OrderedDict[str, _Entry]] = OrderedDict()
+
+    @classmethod
+    def from_settings(cls, detectors: DetectorSettings) -> RepeatTracker:
+        """The tracker with the configured bounds."""
+        return cls(
+            min_repeats=detectors.repeat_min_repeats,
+            window_hours=detectors.repeat_window_hours,
+            min_chars=detectors.repeat_min_chars,
+            max_authors=detectors.repeat_max_authors,
+            per_author=detectors.repeat_per_author,
+        )
 
     def __len__(self) -> int:
         """The number of authors remembered."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import signal
 import sys
 import threading
@@ -13,49 +12,30 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from classifiers import cli as classifiers_cli
-from pipeline import moderator_cli
-from pipeline.settings import Settings, load_settings
-from pipeline.stack.embedded import with_embedded_credentials
-from sinks.cli import archive_app
+from civicmod import model_cli, moderator_cli
+from civicmod.archive_cli import archive_app
+from civicmod.bootstrap import cli_settings, cli_store, console
 
 app = typer.Typer(help="civicmod: moderation and public-records archiving of public comments.")
 app.command("review")(moderator_cli.review)
 app.command("act")(moderator_cli.act)
 app.command("history")(moderator_cli.history)
-app.command("train")(classifiers_cli.train)
-app.command("evaluate")(classifiers_cli.evaluate)
+app.command("train")(model_cli.train)
+app.command("evaluate")(model_cli.evaluate)
 config_app = typer.Typer(help="Inspect the settings.")
 topics_app = typer.Typer(help="Manage the Kafka topics.")
 app.add_typer(config_app, name="config")
 app.add_typer(topics_app, name="topics")
 app.add_typer(archive_app, name="archive")
-console = Console(stderr=True)
-
-
-def _settings() -> Settings:
-    settings = with_embedded_credentials(load_settings())
-    if console.is_terminal:
-        handler: logging.Handler = RichHandler(console=console, show_path=False)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-    else:  # log files (children of `up`, services): one greppable line per record
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        )
-    logging.basicConfig(level=settings.log_level, handlers=[handler])
-    logging.getLogger("kafka").setLevel(logging.WARNING)
-    return settings
 
 
 @config_app.command("show")
 def config_show() -> None:
     """Print the effective settings as JSON, secrets masked."""
-    print(json.dumps(_settings().masked(), indent=2))
+    print(json.dumps(cli_settings().masked(), indent=2))
 
 
 @topics_app.command("create")
@@ -63,7 +43,7 @@ def topics_create() -> None:
     """Create every missing topic with the configured partition count."""
     from pipeline.topics import create_topics
 
-    created = create_topics(_settings())
+    created = create_topics(cli_settings())
     console.print(f"created: {', '.join(created) or 'nothing (all exist)'}")
 
 
@@ -73,40 +53,37 @@ def up(
     demo_count: Annotated[int, typer.Option(help="Demo comments to send in all")] = 0,
 ) -> None:
     """Start the stack (embedded services, worker, sink, HTTP ingest) until Ctrl-C."""
-    from pipeline.stack.supervisor import Supervisor, run_until_signalled
+    from civicmod.stack.supervisor import Supervisor, run_until_signalled
 
-    run_until_signalled(Supervisor(_settings(), demo_rate=demo_rate, demo_count=demo_count))
+    run_until_signalled(Supervisor(cli_settings(), demo_rate=demo_rate, demo_count=demo_count))
 
 
 @app.command()
 def worker() -> None:
     """Run the Faust moderation worker."""
-    from pipeline.worker import run_worker
+    from civicmod.compose import run_moderation_worker
 
-    run_worker(_settings())
+    run_moderation_worker(cli_settings())
 
 
 @app.command()
 def sink() -> None:
     """Run the archive sink until SIGTERM."""
     from sinks.archive_sink import ArchiveSink
-    from sinks.s3 import s3_client
-    from sinks.store import ArchiveStore
 
-    settings = _settings()
+    settings = cli_settings()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    store = ArchiveStore(s3_client(settings.s3), settings.s3.archive_bucket)
-    ArchiveSink(settings, store).run(stop)
+    ArchiveSink(settings, cli_store(settings, "pipeline")).run(stop)
 
 
 @app.command("serve-http")
 def serve_http() -> None:
     """Serve ``POST /comments`` on the configured host and port."""
-    from pipeline.http_ingest import serve_http as serve
+    from civicmod.http_ingest import serve_http as serve
 
-    serve(_settings())
+    serve(cli_settings())
 
 
 @app.command()
@@ -119,7 +96,7 @@ def ingest(
     """Validate and send a file of comments; invalid lines go to the dead-letter topic."""
     from pipeline.ingest import CommentProducer, IngestCounts, ingest_stream
 
-    settings = _settings()
+    settings = cli_settings()
     fmt = fmt or ("csv" if source.lower().endswith(".csv") else "jsonl")
     stream = sys.stdin.buffer if source == "-" else Path(source).open("rb")  # noqa: SIM115
     total = None if source == "-" else Path(source).stat().st_size
@@ -148,10 +125,10 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed of the generator")] = 0,
 ) -> None:
     """Send realistic synthetic civic comments, some violating the policy."""
-    from pipeline.demo import generate_comments
+    from civicmod.demo import generate_comments
     from pipeline.ingest import CommentProducer, IngestCounts
 
-    settings = _settings()
+    settings = cli_settings()
     producer = CommentProducer(settings)
     counts = IngestCounts()
     started = time.monotonic()
@@ -166,9 +143,9 @@ def demo(
 @app.command()
 def status() -> None:
     """Show services, topic end offsets, consumer-group lag and archive size."""
-    from pipeline.status import collect_status
+    from civicmod.status import collect_status
 
-    snapshot = collect_status(_settings())
+    snapshot = collect_status(cli_settings())
     table = Table(title="civicmod status")
     table.add_column("what")
     table.add_column("value", justify="right")

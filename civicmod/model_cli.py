@@ -1,4 +1,4 @@
-"""The ``civicmod train`` and ``civicmod evaluate`` commands (registered in pipeline/cli.py)."""
+"""The ``civicmod train`` and ``civicmod evaluate`` commands (registered in civicmod/cli.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from civicmod.bootstrap import cli_settings
 from classifiers.ml.data import LabelRule, read_labeled
 from classifiers.ml.defaults import (
     CARD_PATH,
@@ -20,7 +21,7 @@ from classifiers.ml.defaults import (
     MODEL_PATH,
 )
 from pipeline.policy import load_policy
-from pipeline.settings import Settings, load_settings
+from pipeline.settings import Settings
 
 if TYPE_CHECKING:
     from classifiers.ml.evaluate import Run
@@ -46,14 +47,13 @@ def _rules(specs: list[str] | None) -> list[LabelRule]:
 
 
 def _archive_sources(settings: Settings, use: bool, seed: int) -> Sources:
-    from classifiers.ml.archive import moderator_examples
+    from civicmod.moderator_examples import moderator_examples
     from classifiers.ml.data import split_examples
     from classifiers.ml.train import Source, Sources
-    from pipeline.stack.embedded import with_embedded_credentials
 
     if not use:
         return Sources(notes=["moderator decisions: not read (--no-archive)"])
-    examples = moderator_examples(with_embedded_credentials(settings))
+    examples = moderator_examples(settings)
     if examples is None:
         return Sources(notes=["moderator decisions: no archive configured or reachable"])
     if not examples:
@@ -88,7 +88,7 @@ def train(
     from classifiers.registry import default_registry
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    settings = load_settings()
+    settings = cli_settings()
     request = BuildRequest(
         data=tuple(data) if data else (DEFAULT_DATA_DIR,),
         out=out,
@@ -136,7 +136,7 @@ def evaluate(
     from classifiers.ml.evaluate import report, score
     from classifiers.registry import default_registry
 
-    settings = load_settings()
+    settings = cli_settings()
     try:
         examples = read_labeled(path, text_col, _rules(label), delimiter)
     except (OSError, ValueError) as exc:

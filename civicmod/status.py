@@ -7,10 +7,9 @@ from urllib.parse import urlparse
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
+from civicmod.archive_access import open_store
+from civicmod.stack.ports import wait_listening
 from pipeline.settings import Settings
-from pipeline.stack.ports import wait_listening
-from sinks.s3 import s3_client
-from sinks.store import ArchiveStore
 
 
 @dataclass
@@ -45,7 +44,7 @@ def collect_status(settings: Settings, count_archive: bool = True) -> Status:
             status.errors.append(f"kafka: {type(exc).__name__}: {exc}")
     if status.services["s3"] and count_archive:
         try:
-            store = ArchiveStore(s3_client(settings.s3), settings.s3.archive_bucket)
+            store = open_store(settings, "officer")
             status.archive_objects = sum(
                 1
                 for topic in settings.topics.all()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from datetime import date
 from pathlib import Path
@@ -11,35 +10,16 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.logging import RichHandler
 from rich.markup import escape
 
-from pipeline.settings import Settings, load_settings
+from civicmod.bootstrap import cli_settings, cli_store, console
+from pipeline.settings import Settings
 
 archive_app = typer.Typer(help="The records archive: verify, search, hold, dispose, export.")
-console = Console(stderr=True)
 out = Console()
 
 Since = Annotated[str, typer.Option(help="First date (YYYY-MM-DD), inclusive")]
 Until = Annotated[str, typer.Option(help="Last date (YYYY-MM-DD), inclusive")]
-
-
-def _settings() -> Settings:
-    settings = load_settings()
-    logging.basicConfig(level=settings.log_level, format="%(message)s",
-                        handlers=[RichHandler(console=console, show_path=False)])
-    return settings
-
-
-def _store(settings: Settings, role: str) -> Any:
-    """The archive through the configured keys (or the embedded ``role``'s); exit 2 if none."""
-    from sinks.identity import NoKeys, store_for
-
-    try:
-        return store_for(settings, role)
-    except NoKeys as exc:
-        console.print(str(exc))
-        raise typer.Exit(code=2) from None
 
 
 def _day(text: str) -> date | None:
@@ -59,9 +39,9 @@ def verify(
     from sinks.series import Classifier
     from sinks.verify import Verifier
 
-    settings = _settings()
+    settings = cli_settings()
     with console.status("verifying the archive…"):
-        report = Verifier(_store(settings, "officer"), Classifier(settings)).run(
+        report = Verifier(cli_store(settings, "officer"), Classifier(settings)).run(
             _day(since), _day(until))
     if as_json:
         print(json.dumps(report.to_json(), indent=2))
@@ -94,7 +74,7 @@ def _index(settings: Settings, update: bool, rebuild: bool = False) -> Any:
     db = connect(path)
     if update:
         with console.status("updating the index from the archive…"):
-            result = Indexer(_store(settings, "officer"), Classifier(settings), db).update()
+            result = Indexer(cli_store(settings, "officer"), Classifier(settings), db).update()
         if result.objects:
             console.print(f"indexed {result.objects} new objects ({result.lines} records)")
         for key in result.skipped:
@@ -120,7 +100,7 @@ def index(
     rebuild: Annotated[bool, typer.Option(help="Delete the index and read everything")] = False,
 ) -> None:
     """Bring the local search index up to date with the archive bucket."""
-    settings = _settings()
+    settings = cli_settings()
     db = _index(settings, update=True, rebuild=rebuild)
     count = db.execute("SELECT count(*) FROM comments").fetchone()[0]
     console.print(f"the index holds {count} comments")
@@ -153,7 +133,7 @@ def search(
     query = _query(words, since=since, until=until, platform=platform, page=page, post=post,
                    author=author, author_name=author_name, category=category, action=action,
                    text=text, regex=regex, comment=comment)
-    settings = _settings()
+    settings = cli_settings()
     try:
         rows = run_search(_index(settings, update), query, limit)
     except QueryError as exc:
@@ -177,7 +157,7 @@ def get(
     from sinks.history import comment_history
     from sinks.output import plain
 
-    found = comment_history(_index(_settings(), update), comment_id)
+    found = comment_history(_index(cli_settings(), update), comment_id)
     if found is None:
         console.print(f"comment {escape(comment_id)} is not in the archive")
         raise typer.Exit(code=1)
@@ -200,9 +180,9 @@ def hold_set(
 
     if bool(comment) == bool(author):
         raise typer.BadParameter("give exactly one of --comment or --author")
-    settings = _settings()
+    settings = cli_settings()
     db = _index(settings, update=True)
-    hold, objects = set_hold(_store(settings, "admin"), settings, db, comment or None,
+    hold, objects = set_hold(cli_store(settings, "admin"), settings, db, comment or None,
                              author or None, reason)
     out.print(f"{escape(describe(hold))}; {len(objects)} archive objects under S3 legal hold",
               highlight=False)
@@ -218,13 +198,13 @@ def hold_release(
     """Archive the release of holds and lift S3 legal holds no other hold needs."""
     from sinks.holds import active_holds, matching, release_holds
 
-    settings = _settings()
+    settings = cli_settings()
     db = _index(settings, update=True)
     holds = matching(active_holds(db), hold_id, comment, author)
     if not holds:
         console.print("no active hold matches")
         raise typer.Exit(code=1)
-    freed = release_holds(_store(settings, "admin"), settings, db, holds, reason)
+    freed = release_holds(cli_store(settings, "admin"), settings, db, holds, reason)
     out.print(f"released {len(holds)} hold(s); S3 legal hold lifted on {len(freed)} objects")
 
 
@@ -233,7 +213,7 @@ def hold_list() -> None:
     """List the active legal holds."""
     from sinks.holds import active_holds, describe
 
-    for hold in active_holds(_index(_settings(), update=True)):
+    for hold in active_holds(_index(cli_settings(), update=True)):
         out.print(escape(describe(hold)), highlight=False)
 
 
@@ -246,8 +226,8 @@ def disposition(
     from pipeline.records import utc_now
     from sinks.disposition import dispose, review
 
-    settings = _settings()
-    store = _store(settings, "admin")
+    settings = cli_settings()
+    store = cli_store(settings, "admin")
     found = review(_index(settings, update=True), store, settings, utc_now())
     for c in found.eligible:
         late = " OVERDUE" if c.overdue else ""
@@ -286,9 +266,9 @@ def export(
     if fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
     query = _query(words, since=since, until=until)
-    settings = _settings()
+    settings = cli_settings()
     db = _index(settings, update=True)
-    verifier = Verifier(_store(settings, "officer"), Classifier(settings))
+    verifier = Verifier(cli_store(settings, "officer"), Classifier(settings))
     with Progress(TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                   console=console) as progress:

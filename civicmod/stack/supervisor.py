@@ -10,10 +10,10 @@ import threading
 import time
 from collections.abc import Mapping
 
+from civicmod.stack.embedded import EmbeddedServices, child_environment
+from civicmod.stack.processes import ManagedProcess
+from civicmod.status import collect_status, summary_line
 from pipeline.settings import Settings
-from pipeline.stack.embedded import EmbeddedServices, child_environment
-from pipeline.stack.processes import ManagedProcess
-from pipeline.status import collect_status, summary_line
 from pipeline.topics import create_topics
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def civicmod_process(
 ) -> ManagedProcess:
     """A ``civicmod`` sub-command as a child process with the effective settings."""
     env = {**os.environ, **child_environment(settings), **(extra_env or {})}
-    argv = [sys.executable, "-m", "pipeline.cli", *args]
+    argv = [sys.executable, "-m", "civicmod.cli", *args]
     return ManagedProcess(name, argv, settings.embedded.state_dir / "logs" / f"{name}.log", env)
 
 

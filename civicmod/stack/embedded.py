@@ -8,30 +8,17 @@ from pathlib import Path
 from kafka import KafkaAdminClient
 from pydantic import BaseModel, SecretStr
 
+from civicmod.stack import credentials
+from civicmod.stack.ports import wait_listening
+from civicmod.stack.processes import ManagedProcess
+from civicmod.stack.services import seaweed_process, tansu_process
 from pipeline.settings import Settings
-from pipeline.stack import credentials
-from pipeline.stack.ports import wait_listening
-from pipeline.stack.processes import ManagedProcess
-from pipeline.stack.services import seaweed_process, tansu_process
 from pipeline.topics import create_topics
 from sinks.s3 import ensure_archive_bucket, ensure_plain_bucket, s3_client
 
 log = logging.getLogger(__name__)
 
 READY_TIMEOUT = 60.0
-
-
-def with_embedded_credentials(settings: Settings) -> Settings:
-    """Fill in the pipeline's S3 keys from the embedded state directory when none are set."""
-    emb = settings.embedded
-    path = emb.state_dir / "credentials.json"
-    if not emb.enabled or settings.s3.access_key.get_secret_value() or not path.exists():
-        return settings
-    keys = credentials.load_or_create(emb.state_dir)["pipeline"]
-    s3 = settings.s3.model_copy(
-        update={"access_key": SecretStr(keys.access_key), "secret_key": SecretStr(keys.secret_key)}
-    )
-    return settings.model_copy(update={"s3": s3})
 
 
 def embedded_settings(settings: Settings) -> Settings:

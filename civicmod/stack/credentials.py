@@ -36,6 +36,13 @@ def load_or_create(state_dir: Path) -> dict[str, KeyPair]:
     return pairs
 
 
+def embedded_keys(state_dir: Path, role: str) -> KeyPair | None:
+    """``role``'s keys if the embedded stack has generated them (None: not generated yet)."""
+    if not (state_dir / "credentials.json").exists():
+        return None
+    return load_or_create(state_dir)[role]
+
+
 def _policy(name: str, bucket: str, allow: list[str], deny: list[str]) -> dict[str, str]:
     resources = [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
     statements = [{"Effect": "Allow", "Action": allow, "Resource": resources}]

@@ -15,10 +15,10 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from civicmod.archive_access import NoKeys, open_store
 from classifiers.ml.data import ALL, Example
 from pipeline.settings import Settings
 from sinks.reader import archived_lines
-from sinks.s3 import s3_client
 from sinks.store import ArchiveStore
 
 log = logging.getLogger(__name__)
@@ -34,9 +34,10 @@ class _Decision:
 
 def moderator_examples(settings: Settings) -> list[Example] | None:
     """Examples from the archive's decisions; None when no archive is configured or reachable."""
-    if not settings.s3.access_key.get_secret_value():
+    try:
+        store = open_store(settings, "officer")
+    except NoKeys:
         return None
-    store = ArchiveStore(s3_client(settings.s3), settings.s3.archive_bucket)
     try:
         return examples_from_store(store, settings.topics.actions, settings.topics.verdicts)
     except (BotoCoreError, ClientError) as exc:

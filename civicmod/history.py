@@ -1,9 +1,9 @@
 """Reading moderation facts back from the archive: find a comment, tell an author's story.
 
 The archive is the system of record: every comment (as its verdict), every action, every
-standing and every rejected action is there exactly once, for years. These reads scan the
-archived objects of a topic (``sinks.reader.archived_lines``); a search index can replace the
-scan without changing the callers.
+standing and every rejected action is there exactly once, for years. These reads query the
+local search index (:mod:`sinks.index`), brought up to date with the bucket before each
+question, never a scan of the whole bucket.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from typing import Any
 from pipeline.actions import ModerationAction, Standing
 from pipeline.records import Comment, Verdict
 from pipeline.settings import TopicSettings
-from sinks.reader import archived_lines
-from sinks.store import ArchiveStore
+from sinks.index import Indexer
 
 
 @dataclass(frozen=True)
@@ -31,68 +30,72 @@ class StoryLine:
 
 
 class ArchiveFacts:
-    """The moderation facts the archive holds, for one set of topics."""
+    """The moderation facts the archive holds, read through its index."""
 
-    def __init__(self, store: ArchiveStore, topics: TopicSettings) -> None:
-        self.store = store
+    def __init__(self, indexer: Indexer, topics: TopicSettings) -> None:
+        self.indexer = indexer
         self.topics = topics
+
+    def _rows(self, sql: str, parameters: list[Any]) -> list[tuple[Any, ...]]:
+        self.indexer.update()
+        return self.indexer.db.execute(sql, parameters).fetchall()
 
     def find_comment(self, comment_id: str) -> Comment | None:
         """The archived comment with this id (None: no such comment is archived)."""
-        for line in archived_lines(self.store, self.topics.verdicts):
-            comment = _record(line).get("comment")
-            if isinstance(comment, dict) and comment.get("id") == comment_id:
-                return Comment.model_validate(comment)
-        return None
+        rows = self._rows(_COMMENT_SQL, [comment_id])
+        return Comment.model_validate(json.loads(rows[0][0])["comment"]) if rows else None
 
     def author_known(self, author_key: str) -> bool:
         """True when at least one comment of ``platform:author_id`` is archived."""
-        return any(_author_of(_record(line).get("comment")) == author_key
-                   for line in archived_lines(self.store, self.topics.verdicts))
+        platform, _, author_id = author_key.partition(":")
+        return bool(self._rows(_AUTHOR_SQL, [platform, author_id]))
 
     def story(self, author_key: str) -> list[StoryLine]:
         """The author's comments, verdicts, actions, standings and rejected actions, in order."""
+        platform, _, author_id = author_key.partition(":")
         events: list[tuple[int, int, StoryLine]] = []
         seen_comments: set[str] = set()
-        for rank, topic in enumerate((self.topics.verdicts, self.topics.actions,
-                                      self.topics.sanctions, self.topics.deadletter)):
-            for line in archived_lines(self.store, topic):
-                event = self._event(topic, _record(line), author_key, seen_comments)
-                if event is not None:
-                    millis = int(line.get("timestamp_ms") or 0)
-                    at = datetime.fromtimestamp(millis / 1000, UTC)
-                    events.append((millis, rank, StoryLine(at, *event)))
+        rows = self._rows(_STORY_SQL, [platform, author_id, author_key])
+        for kind, text, millis in rows:
+            record = json.loads(text) if text else {}
+            event = _event(kind, record, author_key, seen_comments)
+            if event is not None:
+                at = datetime.fromtimestamp((millis or 0) / 1000, UTC)
+                events.append((millis or 0, _RANK[kind], StoryLine(at, *event)))
         return [story_line for _, _, story_line in sorted(events, key=lambda e: e[:2])]
 
-    def _event(
-        self, topic: str, record: dict[str, Any], author_key: str, seen: set[str]
-    ) -> tuple[str, str] | None:
-        if topic == self.topics.verdicts:
-            if _author_of(record.get("comment")) != author_key:
-                return None
-            verdict = Verdict.model_validate(record)
-            if verdict.comment.id in seen:  # an at-least-once duplicate
-                return None
-            seen.add(verdict.comment.id)
-            return _comment_line(verdict)
-        if topic in (self.topics.actions, self.topics.sanctions):
-            if record.get("author_key") != author_key:
-                return None
-            if topic == self.topics.actions:
-                return _action_line(ModerationAction.model_validate(record))
-            return _standing_line(Standing.model_validate(record))
-        return _rejected_line(record, author_key)
+
+_COMMENT_SQL = """
+SELECT record FROM lines WHERE kind = 'verdict' AND comment_id = ?
+ORDER BY "partition", "offset" LIMIT 1
+"""
+
+_AUTHOR_SQL = "SELECT 1 FROM comments WHERE platform = ? AND author_id = ? LIMIT 1"
+
+_STORY_SQL = """
+SELECT kind, record, timestamp_ms FROM lines
+WHERE (kind = 'verdict' AND record->'comment'->>'platform' = $1 AND author_id = $2)
+   OR (kind IN ('action', 'standing') AND record->>'author_key' = $3)
+   OR kind = 'deadletter'
+ORDER BY timestamp_ms, "partition", "offset"
+"""
+
+_RANK = {"verdict": 0, "action": 1, "standing": 2, "deadletter": 3}
 
 
-def _record(line: dict[str, Any]) -> dict[str, Any]:
-    record = line.get("record")
-    return record if isinstance(record, dict) else {}
-
-
-def _author_of(comment: Any) -> str | None:
-    if not isinstance(comment, dict):
-        return None
-    return f"{comment.get('platform')}:{comment.get('author_id')}"
+def _event(kind: str, record: dict[str, Any], author_key: str, seen: set[str]
+           ) -> tuple[str, str] | None:
+    if kind == "verdict":
+        verdict = Verdict.model_validate(record)
+        if verdict.comment.id in seen:  # an at-least-once duplicate
+            return None
+        seen.add(verdict.comment.id)
+        return _comment_line(verdict)
+    if kind == "action":
+        return _action_line(ModerationAction.model_validate(record))
+    if kind == "standing":
+        return _standing_line(Standing.model_validate(record))
+    return _rejected_line(record, author_key)
 
 
 def _comment_line(verdict: Verdict) -> tuple[str, str]:
