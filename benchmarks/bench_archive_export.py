@@ -25,7 +25,7 @@ from bench_archive_search import fill, store_for
 from sinks.export import export_bundle
 from sinks.index import Indexer, connect
 from sinks.search import Query
-from sinks.series import Classifier
+from sinks.series import RetentionSeries
 from sinks.verify import Verifier
 from tests.conftest import stack_settings, start_services
 
@@ -42,8 +42,8 @@ def main() -> None:
         try:
             fill(settings, args.records)
             db = connect(Path(tmp) / "index.duckdb")
-            Indexer(store_for(settings, "officer"), Classifier(settings), db).update()
-            verifier = Verifier(store_for(settings, "officer"), Classifier(settings))
+            Indexer(store_for(settings, "officer"), RetentionSeries(settings), db).update()
+            verifier = Verifier(store_for(settings, "officer"), RetentionSeries(settings))
             print(f"archive: {args.records} records; query: {QUERY.describe()}\n")
             print("| format | records | redactions | seconds | bundle MB | sha256sum -c |")
             print("| --- | ---: | ---: | ---: | ---: | --- |")

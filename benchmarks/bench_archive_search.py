@@ -33,7 +33,7 @@ from sinks.index import Indexer, connect
 from sinks.layout import day_of
 from sinks.s3 import s3_client
 from sinks.search import Query, search
-from sinks.series import Classifier
+from sinks.series import RetentionSeries
 from sinks.store import ArchiveStore
 from sinks.verify import Verifier
 from tests.conftest import stack_settings, start_services
@@ -101,7 +101,7 @@ def fill(settings: Settings, records: int, seed: int = 1) -> float:
 
     def one_partition(partition: int) -> None:
         rng = random.Random(seed + partition)
-        chain = ChainWriter(store_for(settings, "pipeline"), Classifier(settings),
+        chain = ChainWriter(store_for(settings, "pipeline"), RetentionSeries(settings),
                             f"bench-{partition}", 10**9, 10**9)
         for first in range(0, per_partition, PER_OBJECT):
             lines = [synthetic_line(settings, rng, partition, offset, START + spacing * offset)
@@ -148,7 +148,7 @@ def main() -> None:
             wrote = fill(settings, args.records)
             print(f"wrote {args.records} records as archive objects in {wrote:.1f} s")
             db = connect(Path(tmp) / "index.duckdb")
-            indexer = Indexer(store_for(settings, "officer"), Classifier(settings), db)
+            indexer = Indexer(store_for(settings, "officer"), RetentionSeries(settings), db)
             started = time.perf_counter()
             result = indexer.update()
             first = time.perf_counter() - started
@@ -159,7 +159,7 @@ def main() -> None:
             db.execute("CHECKPOINT")
             size = (Path(tmp) / "index.duckdb").stat().st_size / 1e6
             print(f"index file: {size:.0f} MB")
-            verifier = Verifier(store_for(settings, "officer"), Classifier(settings))
+            verifier = Verifier(store_for(settings, "officer"), RetentionSeries(settings))
             seconds, report = timed(verifier.run, runs=1)
             print(f"verify (everything): {report.objects} objects, {report.records} records, "
                   f"ok={report.ok} in {seconds:.1f} s\n")

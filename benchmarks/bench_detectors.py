@@ -8,7 +8,7 @@ talk pages: varied words, so the model's per-word feature cache really misses, a
 of them offensive, so most get explained findings).
 better-profanity 0.7.0 and alt-profanity-check run on the same comments in the same process.
 The process is pinned to one CPU, with one BLAS thread. Worker memory is measured in a fresh
-child process that builds the worker's moderator (model loaded) and scores the comments.
+child process that builds the worker's screener (model loaded) and scores the comments.
 
     .venv/bin/python -m benchmarks.bench_detectors [--n 10000] [--peer-n 1000] [--write FILE]
 """
@@ -41,12 +41,12 @@ BATCH = 500
 _RSS_CHILD = """
 import json, resource, sys
 from pipeline.settings import load_settings
-from civicmod.compose import build_moderator
+from civicmod.compose import build_screener
 texts = json.load(sys.stdin)
-moderator = build_moderator(load_settings())
+screener = build_screener(load_settings())
 loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 for i in range(0, len(texts), 500):
-    moderator.registry.detect_batch(texts[i : i + 500])
+    screener.registry.detect_batch(texts[i : i + 500])
 print(json.dumps([loaded, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]))
 """
 
@@ -104,7 +104,7 @@ def bench(texts: list[str], peer_n: int, repeat: int) -> dict[str, float]:
 
 
 def worker_rss(texts: Sequence[str]) -> tuple[float, float]:
-    """Max RSS in MB of a fresh worker process: after building the moderator, after scoring."""
+    """Max RSS in MB of a fresh worker process: after building the screener, after scoring."""
     done = subprocess.run([sys.executable, "-c", _RSS_CHILD], input=json.dumps(list(texts)),
                           capture_output=True, text=True, check=True)
     loaded, scored = json.loads(done.stdout.strip().splitlines()[-1])
@@ -154,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         lines += [f"| {k} | {v:,.0f} | {ours / v:.2f} |" for k, v in rates.items()]
         lines.append("")
     loaded, scored = worker_rss(corpora[next(reversed(corpora))])
-    lines += [f"Worker memory (max RSS of a fresh process): {loaded:.0f} MB with the moderator "
+    lines += [f"Worker memory (max RSS of a fresh process): {loaded:.0f} MB with the screener "
               f"built (model loaded), {scored:.0f} MB after scoring {args.n:,} comments.", ""]
     text = "\n".join(lines)
     print(text)

@@ -36,12 +36,12 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
 ) -> None:
     """Recompute hashes, walk the hash chains, check Object Lock; exit 1 on any problem."""
-    from sinks.series import Classifier
+    from sinks.series import RetentionSeries
     from sinks.verify import Verifier
 
     settings = cli_settings()
     with console.status("verifying the archive…"):
-        report = Verifier(cli_store(settings, "officer"), Classifier(settings)).run(
+        report = Verifier(cli_store(settings, "officer"), RetentionSeries(settings)).run(
             _day(since), _day(until))
     if as_json:
         print(json.dumps(report.to_json(), indent=2))
@@ -66,7 +66,7 @@ Format = Annotated[str, typer.Option("--format", help="table, jsonl or csv")]
 def _index(settings: Settings, update: bool, rebuild: bool = False) -> Any:
     """The index connection, brought up to date with the bucket first when ``update``."""
     from sinks.index import Indexer, connect, index_path
-    from sinks.series import Classifier
+    from sinks.series import RetentionSeries
 
     path = index_path(settings)
     if rebuild:
@@ -74,7 +74,7 @@ def _index(settings: Settings, update: bool, rebuild: bool = False) -> Any:
     db = connect(path)
     if update:
         with console.status("updating the index from the archive…"):
-            result = Indexer(cli_store(settings, "officer"), Classifier(settings), db).update()
+            result = Indexer(cli_store(settings, "officer"), RetentionSeries(settings), db).update()
         if result.objects:
             console.print(f"indexed {result.objects} new objects ({result.lines} records)")
         for key in result.skipped:
@@ -260,7 +260,7 @@ def export(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from sinks.export import FORMATS, export_bundle
-    from sinks.series import Classifier
+    from sinks.series import RetentionSeries
     from sinks.verify import Verifier
 
     if fmt not in FORMATS:
@@ -268,7 +268,7 @@ def export(
     query = _query(words, since=since, until=until)
     settings = cli_settings()
     db = _index(settings, update=True)
-    verifier = Verifier(cli_store(settings, "officer"), Classifier(settings))
+    verifier = Verifier(cli_store(settings, "officer"), RetentionSeries(settings))
     with Progress(TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                   console=console) as progress:

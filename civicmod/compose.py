@@ -6,18 +6,18 @@ import logging
 
 from classifiers.registry import default_registry
 from classifiers.repeats import RepeatTracker
-from pipeline.moderation import Moderator
 from pipeline.policy import PolicyError, load_policy
+from pipeline.screening import Screener
 from pipeline.settings import Settings
 from pipeline.worker import run_worker
 
 log = logging.getLogger(__name__)
 
 
-def build_moderator(settings: Settings) -> Moderator:
-    """The moderator with the default detectors and the configured policy."""
+def build_screener(settings: Settings) -> Screener:
+    """The screener with the default detectors and the configured policy."""
     policy = load_policy(settings.policy_file)
-    return Moderator(
+    return Screener(
         registry=default_registry(detectors=settings.detectors, policy=policy),
         policy=policy,
         max_text_chars=settings.ingest.max_text_chars,
@@ -28,8 +28,8 @@ def build_moderator(settings: Settings) -> Moderator:
 def run_moderation_worker(settings: Settings) -> None:
     """Run the worker with the shipped detectors; refuse a bad policy at start (exit 2)."""
     try:
-        moderator = build_moderator(settings)
+        screener = build_screener(settings)
     except PolicyError as exc:
         log.critical("refusing to start: %s", exc)
         raise SystemExit(2) from exc
-    run_worker(settings, moderator, RepeatTracker.from_settings(settings.detectors))
+    run_worker(settings, screener, RepeatTracker.from_settings(settings.detectors))

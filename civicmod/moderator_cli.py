@@ -18,22 +18,22 @@ if TYPE_CHECKING:
 console = Console()
 errors = Console(stderr=True)
 
-Moderator = Annotated[str, typer.Option(help="Your moderator id (default: your user name)")]
+ModeratorId = Annotated[str, typer.Option(help="Your moderator id (default: your user name)")]
 
 
 def _facts(settings: Settings) -> ArchiveFacts:
     from civicmod.history import ArchiveFacts
     from sinks.index import Indexer, connect, index_path
-    from sinks.series import Classifier
+    from sinks.series import RetentionSeries
 
-    indexer = Indexer(cli_store(settings, "officer"), Classifier(settings),
+    indexer = Indexer(cli_store(settings, "officer"), RetentionSeries(settings),
                       connect(index_path(settings)))
     return ArchiveFacts(indexer, settings.topics)
 
 
 def review(
     team: Annotated[str, typer.Option(help="Moderation team (one shared queue per team)")] = "",
-    moderator: Moderator = "",
+    moderator: ModeratorId = "",
 ) -> None:
     """Work through the flagged-comment queue: keep, remove or ban, with a reason."""
     from civicmod.review import ReviewQueue
@@ -59,7 +59,7 @@ def act(
     category: Annotated[list[str] | None, typer.Option(
         "--category", "-c", help="Policy category letter a–i (repeatable)")] = None,
     reason: Annotated[str, typer.Option(help="Why (required for remove and ban)")] = "",
-    moderator: Moderator = "",
+    moderator: ModeratorId = "",
 ) -> None:
     """Write one moderation action (for scripts); a refused action exits 2 and is dead-lettered."""
     from pipeline.desk import ActionDesk, ActionRequest, InvalidAction

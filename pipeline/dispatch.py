@@ -15,8 +15,8 @@ from typing import Protocol
 from pydantic import ValidationError
 
 from pipeline.actions import FlaggedComment, ModerationAction, Standing
-from pipeline.moderation import Moderator, RawMessage
 from pipeline.records import Comment, DeadLetter, Finding, Verdict
+from pipeline.screening import RawMessage, Screener
 from pipeline.settings import TopicSettings
 from pipeline.violators import ViolatorBook, banned_finding
 
@@ -45,17 +45,17 @@ class Dispatcher:
     """Moderates batches and applies actions, returning every message to publish."""
 
     def __init__(
-        self, topics: TopicSettings, moderator: Moderator, book: ViolatorBook,
+        self, topics: TopicSettings, screener: Screener, book: ViolatorBook,
         repeats: AuthorTextRule | None = None,
     ) -> None:
         self.topics = topics
-        self.moderator = moderator
+        self.screener = screener
         self.book = book
         self.repeats = repeats  # None: no repeat-text rule (E.1.d)
 
     def comments(self, messages: Sequence[RawMessage], partitions: Sequence[int]) -> list[Send]:
         """Verdicts, flags, dead letters and standings for one batch of ``comments.raw``."""
-        outcomes = self.moderator.moderate(messages, self._author_findings)
+        outcomes = self.screener.screen(messages, self._author_findings)
         sends: list[Send] = []
         for outcome, partition in zip(outcomes, partitions, strict=True):
             if outcome.deadletter is not None:
@@ -101,14 +101,14 @@ class Dispatcher:
     def _hide(self, verdict: Verdict, partition: int) -> list[Send]:
         if verdict.action != "remove":
             return []
-        hidden = self.moderator.policy.hidden_categories(list(verdict.findings))
+        hidden = self.screener.policy.hidden_categories(list(verdict.findings))
         comment = verdict.comment
         standing = self.book.record_hide(partition, comment.author_key, comment.id, hidden,
                                          verdict.decided_at)
         return self._sanction(standing, partition) if standing is not None else []
 
     def _flag(self, verdict: Verdict) -> FlaggedComment:
-        recommendation = self.moderator.policy.recommend(list(verdict.findings))
+        recommendation = self.screener.policy.recommend(list(verdict.findings))
         return FlaggedComment(
             **dict(verdict),
             recommendation="review" if recommendation == "allow" else recommendation,

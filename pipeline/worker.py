@@ -23,7 +23,7 @@ import faust
 from tenacity import AsyncRetrying, before_sleep_log, wait_exponential
 
 from pipeline.dispatch import AuthorTextRule, Dispatcher, Send
-from pipeline.moderation import Moderator, RawMessage
+from pipeline.screening import RawMessage, Screener
 from pipeline.settings import Settings
 from pipeline.standings import StandingLoader
 from pipeline.violators import ViolatorBook
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 
 def build_app(
-    settings: Settings, moderator: Moderator, repeats: AuthorTextRule | None = None
+    settings: Settings, screener: Screener, repeats: AuthorTextRule | None = None
 ) -> faust.App:
     """The Faust app: the moderation agent and the moderator-action agent.
 
@@ -62,7 +62,7 @@ def build_app(
     topics = settings.topics
     book = ViolatorBook(settings.moderation.ban_threshold, settings.moderation.window_days)
     loader = StandingLoader(book, settings.kafka.bootstrap_servers, topics.sanctions)
-    dispatcher = Dispatcher(topics, moderator, book, repeats)
+    dispatcher = Dispatcher(topics, screener, book, repeats)
     outputs: dict[str, faust.TopicT] = {}
 
     def raw_topic(name: str) -> faust.TopicT:
@@ -134,8 +134,8 @@ def _source(event: faust.EventT[Any]) -> str:
     return f"{message.topic}[{message.partition}]@{message.offset}"
 
 
-def run_worker(settings: Settings, moderator: Moderator, repeats: AuthorTextRule | None) -> None:
+def run_worker(settings: Settings, screener: Screener, repeats: AuthorTextRule | None) -> None:
     """Run the moderation worker until SIGTERM or Ctrl-C."""
-    app = build_app(settings, moderator, repeats)
+    app = build_app(settings, screener, repeats)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
     worker.execute_from_commandline()

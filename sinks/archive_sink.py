@@ -30,7 +30,7 @@ from pipeline.settings import Settings
 from sinks import layout
 from sinks.chain import ChainWriter
 from sinks.jsonl import ArchivedRecord
-from sinks.series import Classifier
+from sinks.series import RetentionSeries
 from sinks.store import ArchiveStore
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class ArchiveSink:
         self.unrecovered: set[TopicPartition] = set()
         self.next_recovery = 0.0
         self.chain = ChainWriter(
-            store, Classifier(settings), f"{socket.gethostname()}-{os.getpid()}",
+            store, RetentionSeries(settings), f"{socket.gethostname()}-{os.getpid()}",
             settings.archive.chain_head_every_objects, settings.archive.chain_head_every_seconds,
         )
         self.archived_records = 0

@@ -24,7 +24,7 @@ from pipeline.records import utc_now
 from pipeline.settings import Settings
 from sinks.holds import active_holds, held_objects
 from sinks.records_log import actor, append_records
-from sinks.series import Classifier
+from sinks.series import RetentionSeries
 from sinks.store import ArchiveStore
 
 
@@ -81,7 +81,7 @@ def review(
     db: duckdb.DuckDBPyConnection, store: ArchiveStore, settings: Settings, now: datetime
 ) -> Review:
     """Every object past its retention, sorted into eligible, held and still locked."""
-    retention = Classifier(settings).retention
+    retention = RetentionSeries(settings).retention
     days = [retention[s].days for s in ("comments", "removed_comments", "actions",
                                         "dead_letters")]
     rows = db.execute(_DUE_SQL, [*days, settings.archive.records_topic, now.date()]).fetchall()
@@ -111,7 +111,7 @@ def dispose(
     Returns the record's object key and the keys that could not be deleted (they stay
     listed as disposed-to-be: run disposition again).
     """
-    retention = Classifier(settings).retention
+    retention = RetentionSeries(settings).retention
     record: dict[str, Any] = {
         "kind": "disposal", "disposal_id": f"disposal-{uuid.uuid4().hex[:12]}",
         "at": utc_now().isoformat(), "by": actor(), "reason": reason,

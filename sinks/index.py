@@ -24,7 +24,7 @@ import duckdb
 from pipeline.settings import Settings
 from sinks import layout
 from sinks.manifest import Manifest, parse_time, sha256_hex
-from sinks.series import Classifier
+from sinks.series import RetentionSeries
 from sinks.store import ArchiveStore
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,8 @@ class Indexer:
     """Brings one index up to date with one archive bucket."""
 
     def __init__(
-        self, store: ArchiveStore, classifier: Classifier, connection: duckdb.DuckDBPyConnection
+        self, store: ArchiveStore, classifier: RetentionSeries,
+        connection: duckdb.DuckDBPyConnection,
     ) -> None:
         self.store = store
         self.classifier = classifier

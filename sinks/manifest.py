@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sinks import layout
-from sinks.series import Classifier
+from sinks.series import RetentionSeries
 
 FORMAT = "civicmod-manifest/1"
 
@@ -93,7 +93,7 @@ def parse_time(text: str) -> datetime:
 
 def describe(
     key: str, body: bytes, lines: Sequence[dict[str, Any]], retain_until: datetime | None,
-    prev: ChainLink | None, classifier: Classifier,
+    prev: ChainLink | None, classifier: RetentionSeries,
 ) -> Manifest:
     """The manifest of the object stored at ``key`` with ``body`` (whose lines are ``lines``)."""
     topic, partition, _ = layout.coordinates(key)

@@ -16,7 +16,7 @@ from pipeline.settings import Settings
 from sinks import layout
 from sinks.chain import ChainWriter
 from sinks.jsonl import deserialize
-from sinks.series import Classifier
+from sinks.series import RetentionSeries
 from sinks.store import ArchiveStore
 
 ATTEMPTS = 5
@@ -38,7 +38,7 @@ def append_records(
     Create-only: if another writer took the same offsets first, re-read the chain and retry.
     """
     topic = settings.archive.records_topic
-    chain = ChainWriter(store, Classifier(settings), f"records-{actor()}", 1, 1.0)
+    chain = ChainWriter(store, RetentionSeries(settings), f"records-{actor()}", 1, 1.0)
     for _ in range(ATTEMPTS):
         link = chain.recover(topic, 0)
         start = link.last_offset + 1 if link else 0

@@ -26,7 +26,7 @@ class Retention:
     schedule: str
 
 
-class Classifier:
+class RetentionSeries:
     """Names the series and the record id of archive lines, for one settings' topics."""
 
     def __init__(self, settings: Settings) -> None:

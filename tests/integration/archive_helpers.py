@@ -14,7 +14,7 @@ from pipeline.settings import ArchiveSettings, Settings, TopicSettings
 from sinks.chain import ChainWriter
 from sinks.manifest import Manifest, sha256_hex
 from sinks.s3 import s3_client
-from sinks.series import Classifier
+from sinks.series import RetentionSeries
 from sinks.store import ArchiveStore
 
 DAY = date(2026, 11, 25)
@@ -49,7 +49,7 @@ def cli_env(settings: Settings, role: str) -> dict[str, str]:
 
 def writer(settings: Settings, store: ArchiveStore | None = None) -> ChainWriter:
     """A chain writer on the pipeline identity, as the sink builds it."""
-    return ChainWriter(store or role_store(settings, "pipeline"), Classifier(settings),
+    return ChainWriter(store or role_store(settings, "pipeline"), RetentionSeries(settings),
                        "test", every_objects=1000, every_seconds=3600)
 
 

@@ -16,7 +16,7 @@ from pipeline.settings import Settings, SinkSettings, TopicSettings, WorkerSetti
 from pipeline.topics import create_topics
 from sinks.index import Indexer, connect
 from sinks.s3 import s3_client
-from sinks.series import Classifier
+from sinks.series import RetentionSeries
 from sinks.store import ArchiveStore
 
 T = TypeVar("T")
@@ -62,7 +62,7 @@ def archive_store(settings: Settings) -> ArchiveStore:
 
 def archive_facts(settings: Settings, index_file: Path) -> ArchiveFacts:
     """The moderation facts of ``settings``' topics, through an index kept in ``index_file``."""
-    indexer = Indexer(archive_store(settings), Classifier(settings), connect(index_file))
+    indexer = Indexer(archive_store(settings), RetentionSeries(settings), connect(index_file))
     return ArchiveFacts(indexer, settings.topics)
 
 

@@ -19,7 +19,7 @@ from sinks.index import Indexer, connect, index_path
 from sinks.manifest import Manifest
 from sinks.records_log import append_records
 from sinks.search import Query
-from sinks.series import Classifier
+from sinks.series import RetentionSeries
 from sinks.verify import Verifier
 from tests.integration.archive_helpers import (
     DAY,
@@ -115,8 +115,8 @@ def test_redaction_changes_the_exported_copy_only_and_is_logged(
     archive: Settings, tmp_path: Path
 ) -> None:
     db = connect(index_path(archive))
-    Indexer(role_store(archive, "officer"), Classifier(archive), db).update()
-    verifier = Verifier(role_store(archive, "officer"), Classifier(archive))
+    Indexer(role_store(archive, "officer"), RetentionSeries(archive), db).update()
+    verifier = Verifier(role_store(archive, "officer"), RetentionSeries(archive))
     done: list[int] = []
     result = export_bundle(db, verifier, Query(category="g"), "jsonl", tmp_path / "g.zip",
                            redact=True, progress=lambda n, total: done.append(n))
@@ -137,7 +137,7 @@ def test_redaction_changes_the_exported_copy_only_and_is_logged(
 
 def test_html_bundle_escapes_comment_text(archive: Settings, tmp_path: Path) -> None:
     db = connect(index_path(archive))
-    verifier = Verifier(role_store(archive, "officer"), Classifier(archive))
+    verifier = Verifier(role_store(archive, "officer"), RetentionSeries(archive))
     export_bundle(db, verifier, Query(comment="c-0-3"), "html", tmp_path / "h.zip")
     folder = _unzip(tmp_path / "h.zip", tmp_path / "h")
     page = (folder / "records.html").read_text(encoding="utf-8")
@@ -152,7 +152,7 @@ def test_an_altered_source_object_fails_the_export_verification(stack: Settings)
     pipeline = role_store(settings, "pipeline")
     pipeline.client.put_object(Bucket=pipeline.bucket, Key=key, Body=b"altered",
                                ChecksumAlgorithm="SHA256")
-    report = Verifier(role_store(settings, "officer"), Classifier(settings)).run_objects([key])
+    report = Verifier(role_store(settings, "officer"), RetentionSeries(settings)).run_objects([key])
     assert {p.kind for p in report.problems} == {"altered", "rewritten"}
 
 
@@ -160,7 +160,7 @@ def test_an_export_matching_nothing_is_still_a_checkable_bundle(
     archive: Settings, tmp_path: Path
 ) -> None:
     db = connect(index_path(archive))
-    verifier = Verifier(role_store(archive, "officer"), Classifier(archive))
+    verifier = Verifier(role_store(archive, "officer"), RetentionSeries(archive))
     result = export_bundle(db, verifier, Query(comment="no-such-comment"), "csv",
                            tmp_path / "empty.zip")
     assert result.records == 0 and result.verification.ok

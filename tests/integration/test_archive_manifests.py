@@ -14,7 +14,7 @@ from sinks import layout
 from sinks.jsonl import ArchivedRecord, deserialize, serialize
 from sinks.manifest import Manifest
 from sinks.reader import archived_lines
-from sinks.series import Classifier
+from sinks.series import RetentionSeries
 from sinks.verify import Verifier
 from tests.integration.archive_helpers import chain_heads, manifests, role_store
 from tests.integration.helpers import archive_store, isolated, read_topic, start, wait_for
@@ -63,7 +63,7 @@ def test_sink_chains_a_manifest_per_object_and_repairs_one_lost_in_a_crash(
     ids = Counter(line["record"]["comment"]["id"] for line in archived_lines(store, topic))
     assert len(ids) == VERDICTS and max(ids.values()) == 1
 
-    classifier = Classifier(settings)
+    classifier = RetentionSeries(settings)
     chains: dict[tuple[str, int], list[tuple[Manifest, str]]] = defaultdict(list)
     for name in (topic, settings.topics.deadletter):
         data_keys = set(store.keys(f"{name}/"))

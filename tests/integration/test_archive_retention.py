@@ -18,7 +18,7 @@ from sinks.holds import active_holds, release_holds, set_hold
 from sinks.index import Indexer, connect, index_path
 from sinks.records_log import archived_records
 from sinks.search import Query, search
-from sinks.series import Classifier
+from sinks.series import RetentionSeries
 from sinks.store import ArchiveStore
 from sinks.verify import Verifier
 from tests.integration.archive_helpers import (
@@ -72,7 +72,7 @@ def test_holds_keep_records_and_disposition_expires_the_rest_with_a_record(
     locked = _object(settings, 9, "u-late", soon + timedelta(days=1))
     admin = role_store(settings, "admin")
     db = connect(index_path(settings))
-    indexer = Indexer(role_store(settings, "officer"), Classifier(settings), db)
+    indexer = Indexer(role_store(settings, "officer"), RetentionSeries(settings), db)
     indexer.update()
 
     _, objects = set_hold(admin, settings, db, "c-4", None, "public-records litigation")
@@ -111,7 +111,7 @@ def test_holds_keep_records_and_disposition_expires_the_rest_with_a_record(
     assert disposal[0]["objects"][0]["schedules"] == ["GS-1018"]
     assert disposal[0]["_object"] == record_key and disposal[0]["by"]
 
-    report = Verifier(role_store(settings, "officer"), Classifier(settings)).run()
+    report = Verifier(role_store(settings, "officer"), RetentionSeries(settings)).run()
     assert report.ok, report.problems
     assert report.disposed == 2
     assert indexer.update().disposed == 2

@@ -19,7 +19,7 @@ from sinks.history import comment_history
 from sinks.index import Indexer, connect, index_path
 from sinks.records_log import append_records
 from sinks.search import Query, search
-from sinks.series import Classifier
+from sinks.series import RetentionSeries
 from tests.integration.archive_helpers import (
     DAY,
     T0,
@@ -85,7 +85,7 @@ def archive(stack: Settings) -> Settings:
 @pytest.fixture(scope="module")
 def db(archive: Settings) -> duckdb.DuckDBPyConnection:
     connection = connect(index_path(archive))
-    result = Indexer(role_store(archive, "officer"), Classifier(archive), connection).update()
+    result = Indexer(role_store(archive, "officer"), RetentionSeries(archive), connection).update()
     assert result.objects == 9 and result.lines == 2 * PER_PARTITION + 1 + 3 + 1
     return connection
 
@@ -160,7 +160,7 @@ def test_search_and_get_commands_write_jsonl_csv_and_json(
 def test_update_reads_only_new_objects_and_prefers_the_manifested_version(
     archive: Settings, db: duckdb.DuckDBPyConnection
 ) -> None:
-    indexer = Indexer(role_store(archive, "officer"), Classifier(archive), db)
+    indexer = Indexer(role_store(archive, "officer"), RetentionSeries(archive), db)
     assert indexer.update().objects == 0
     line = verdict_line(archive, 5, 0, id="late-1", text="Original words")
     key = writer(archive).append(archive.topics.verdicts, 5, DAY, [line]).key

@@ -16,7 +16,7 @@ from pipeline.settings import Settings
 from sinks import layout
 from sinks.jsonl import serialize_lines
 from sinks.manifest import ChainLink, describe, sha256_hex
-from sinks.series import Classifier
+from sinks.series import RetentionSeries
 from sinks.verify import Report, Verifier
 from tests.integration.archive_helpers import (
     DAY,
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.integration
 
 
 def _verify(settings: Settings, since: date | None = None) -> Report:
-    return Verifier(role_store(settings, "officer"), Classifier(settings)).run(since)
+    return Verifier(role_store(settings, "officer"), RetentionSeries(settings)).run(since)
 
 
 def _kinds(report: Report, key: str) -> set[str]:
@@ -96,7 +96,7 @@ def test_a_forged_object_with_a_forged_manifest_fails_verify(stack: Settings) ->
     body = serialize_lines(lines)
     pipeline.put_create_only(key, body, 4, 7, 4)
     prev = ChainLink(first_key, sha256_hex(first), 3)
-    manifest = describe(key, body, lines, None, prev, Classifier(settings))
+    manifest = describe(key, body, lines, None, prev, RetentionSeries(settings))
     pipeline.put_json_create_only(manifest.key, manifest.to_bytes())
 
     report = _verify(settings)
@@ -152,7 +152,7 @@ def test_an_object_without_manifest_or_a_manifest_without_object_fails(
     ghost = layout.object_key(topic, 0, 8, DAY)
     link = chain.links[(topic, 0)]
     manifest = describe(ghost, serialize_lines(ghost_lines), ghost_lines, None, link,
-                        Classifier(settings))
+                        RetentionSeries(settings))
     pipeline.put_json_create_only(manifest.key, manifest.to_bytes())
 
     report = _verify(settings)

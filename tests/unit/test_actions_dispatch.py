@@ -13,9 +13,9 @@ from classifiers.repeats import RepeatTracker
 from pipeline.actions import FlaggedComment, ModerationAction, Standing
 from pipeline.detection import Registry
 from pipeline.dispatch import Dispatcher, Send
-from pipeline.moderation import Moderator, RawMessage
 from pipeline.policy import load_policy
 from pipeline.records import Category, DeadLetter, Evidence, Finding, Verdict
+from pipeline.screening import RawMessage, Screener
 from pipeline.settings import REPO_CONFIG_DIR, TopicSettings
 from pipeline.violators import ViolatorBook
 
@@ -39,19 +39,19 @@ class Words:
         ]
 
 
-def moderator() -> Moderator:
-    return Moderator(Registry([Words()]), load_policy(REPO_CONFIG_DIR / "policy.yaml"),
+def screener() -> Screener:
+    return Screener(Registry([Words()]), load_policy(REPO_CONFIG_DIR / "policy.yaml"),
                      max_text_chars=5000, score_window_chars=1000)
 
 
 @pytest.fixture
 def dispatcher() -> Dispatcher:
-    return Dispatcher(TOPICS, moderator(), ViolatorBook(threshold=2, window_days=90))
+    return Dispatcher(TOPICS, screener(), ViolatorBook(threshold=2, window_days=90))
 
 
 @pytest.fixture
 def with_repeats() -> Dispatcher:
-    return Dispatcher(TOPICS, moderator(), ViolatorBook(threshold=2, window_days=90),
+    return Dispatcher(TOPICS, screener(), ViolatorBook(threshold=2, window_days=90),
                       RepeatTracker())
 
 

@@ -12,11 +12,11 @@ from pipeline.settings import ArchiveSettings, load_settings
 from sinks import layout
 from sinks.jsonl import serialize_lines
 from sinks.manifest import ChainLink, Manifest, describe, sha256_hex
-from sinks.series import Classifier
+from sinks.series import RetentionSeries
 
 SETTINGS = load_settings(archive=ArchiveSettings(comments_days=10, removed_comments_days=30,
                                                  dead_letters_days=5))
-CLASSIFIER = Classifier(SETTINGS)
+CLASSIFIER = RetentionSeries(SETTINGS)
 T0 = int(datetime(2026, 11, 25, 12, 0, tzinfo=UTC).timestamp() * 1000)
 
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from pipeline.detection import Detector, Registry
-from pipeline.moderation import Moderator, Outcome, RawMessage
 from pipeline.policy import Policy, load_policy
 from pipeline.records import Category, Evidence, Finding
+from pipeline.screening import Outcome, RawMessage, Screener
 from pipeline.settings import REPO_CONFIG_DIR
 
 WORD = "zonk"
@@ -71,9 +71,9 @@ def policy() -> Policy:
     return load_policy(REPO_CONFIG_DIR / "policy.yaml")
 
 
-def moderator(policy: Policy, *detectors: Detector, window: int = 1000) -> Moderator:
+def screener(policy: Policy, *detectors: Detector, window: int = 1000) -> Screener:
     registry = Registry(list(detectors) or [WordDetector()])
-    return Moderator(registry, policy, max_text_chars=5000, score_window_chars=window)
+    return Screener(registry, policy, max_text_chars=5000, score_window_chars=window)
 
 
 def comment(n: int, text: str = "The park is lovely.", **changes: Any) -> dict[str, Any]:
@@ -111,7 +111,7 @@ def test_mixed_batch_keeps_order_and_splits_valid_from_invalid(policy: Policy) -
         comment(4, platform="instagram", author_id="neighbour"),
     ]
     messages = [message(v, i) for i, v in enumerate(values)]
-    outcomes = moderator(policy).moderate(messages)
+    outcomes = screener(policy).screen(messages)
 
     assert len(outcomes) == len(messages)
     kinds = ["verdict" if o.verdict else "deadletter" for o in outcomes]
@@ -143,7 +143,7 @@ def test_mixed_batch_keeps_order_and_splits_valid_from_invalid(policy: Policy) -
 
 
 def test_verdicts_are_keyed_by_platform_and_author(policy: Policy) -> None:
-    outcomes = moderator(policy).moderate(
+    outcomes = screener(policy).screen(
         [message(comment(1), 0), message(comment(2, platform="x", author_id="a:b"), 1)]
     )
     assert [o.key for o in outcomes] == [b"facebook:u-1", b"x:a:b"]
@@ -151,7 +151,7 @@ def test_verdicts_are_keyed_by_platform_and_author(policy: Policy) -> None:
 
 def test_verdict_content(policy: Policy) -> None:
     detector = WordDetector()
-    outcomes = moderator(policy, detector).moderate(
+    outcomes = screener(policy, detector).screen(
         [message(comment(1), 0), message(comment(2, f"{WORD}!"), 1)]
     )
     clean, flagged = (verdict_of(o) for o in outcomes)
@@ -169,7 +169,7 @@ def test_verdict_content(policy: Policy) -> None:
 
 def test_auto_hide_category_is_removed(policy: Policy) -> None:
     spam = WordDetector(word="buy-now", category="d")
-    (outcome,) = moderator(policy, spam).moderate([message(comment(1, "buy-now cheap"), 0)])
+    (outcome,) = screener(policy, spam).screen([message(comment(1, "buy-now cheap"), 0)])
     assert verdict_of(outcome).action == "remove"
     assert outcome.flagged
 
@@ -179,7 +179,7 @@ def test_long_text_is_scored_on_the_window_and_marked_truncated(policy: Policy) 
     early = "a" * 10 + WORD + "b" * 200  # the word inside the window
     late = "a" * 150 + WORD  # the word only beyond the window
     exact = "c" * window
-    outcomes = moderator(policy, window=window).moderate(
+    outcomes = screener(policy, window=window).screen(
         [message(comment(1, early), 0), message(comment(2, late), 1), message(comment(3, exact), 2)]
     )
     first, second, third = (verdict_of(o) for o in outcomes)
@@ -201,7 +201,7 @@ def test_failing_detector_isolates_the_bad_comment(policy: Policy) -> None:
     fragile = FragileDetector()
     texts = ["fine words", POISON, f"a {WORD} here", "more fine words"]
     messages = [message(comment(i, t), i) for i, t in enumerate(texts)]
-    outcomes = moderator(policy, fragile).moderate(messages)
+    outcomes = screener(policy, fragile).screen(messages)
 
     verdicts = [verdict_of(o) for o in outcomes]
     assert [v.comment.text for v in verdicts] == texts
@@ -219,7 +219,7 @@ def test_failing_detector_isolates_the_bad_comment(policy: Policy) -> None:
 
 def test_failing_detector_keeps_other_detectors_findings(policy: Policy) -> None:
     spam = WordDetector(word="buy-now", category="d")
-    (outcome,) = moderator(policy, spam, FragileDetector()).moderate(
+    (outcome,) = screener(policy, spam, FragileDetector()).screen(
         [message(comment(1, f"buy-now {POISON}"), 0)]
     )
     verdict = verdict_of(outcome)
@@ -229,12 +229,12 @@ def test_failing_detector_keeps_other_detectors_findings(policy: Policy) -> None
 
 
 def test_empty_batch(policy: Policy) -> None:
-    assert moderator(policy).moderate([]) == []
+    assert screener(policy).screen([]) == []
 
 
 def test_all_invalid_batch_never_calls_the_detector(policy: Policy) -> None:
     detector = WordDetector()
-    outcomes = moderator(policy, detector).moderate([message(b"[]", 0), message(b"{", 1)])
+    outcomes = screener(policy, detector).screen([message(b"[]", 0), message(b"{", 1)])
     assert [o.deadletter is not None for o in outcomes] == [True, True]
     assert sum(detector.calls) == 0
 
@@ -244,8 +244,8 @@ def test_default_registry_flags_vulgar_language(policy: Policy) -> None:
     from classifiers.registry import default_registry
 
     registry = default_registry()
-    mod = Moderator(registry, policy, max_text_chars=5000, score_window_chars=1000)
-    outcomes = mod.moderate(
+    mod = Screener(registry, policy, max_text_chars=5000, score_window_chars=1000)
+    outcomes = mod.screen(
         [
             message(comment(1, "The council vote was a disgrace and the mayor is wrong."), 0),
             message(comment(2, "This shit road still is not fixed"), 1),

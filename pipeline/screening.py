@@ -1,4 +1,4 @@
-"""The moderation step, free of Kafka: raw messages in, verdicts or dead letters out."""
+"""Screening, the automatic step free of Kafka: raw messages in, verdicts or dead letters out."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ class Outcome:
         return self.verdict is not None and self.verdict.action != "allow"
 
 
-class Moderator:
+class Screener:
     """Validates a batch, scores it with the registry and applies the policy."""
 
     def __init__(
@@ -48,7 +48,7 @@ class Moderator:
         self.max_text_chars = max_text_chars
         self.score_window_chars = score_window_chars
 
-    def moderate(
+    def screen(
         self,
         messages: Sequence[RawMessage],
         author_findings: Callable[[Comment], Sequence[Finding]] | None = None,
