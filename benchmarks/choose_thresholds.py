@@ -21,6 +21,7 @@ import argparse
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from sklearn.model_selection import KFold
@@ -37,6 +38,7 @@ from classifiers.ml.train import (
     training_set,
 )
 from pipeline.policy import load_policy
+from pipeline.records import Category
 from pipeline.settings import load_settings
 
 CANDIDATES = (0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2)
@@ -120,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         chosen = recommend(rows, n_legit)
         sources = list(rows[0][1])
         lines += [f"## {category}: recommended {chosen}, policy has "
-                  f"{policy.categories[category].review}", "",
+                  f"{policy.categories[cast(Category, category)].review}", "",
                   "| threshold | mean F1 | legitimate reached | " + " | ".join(sources) + " |",
                   "| ---: | ---: | ---: | " + " | ".join("---:" for _ in sources) + " |"]
         lines += [f"| {t} | {mean:.3f} | {legit} / {n_legit} | "

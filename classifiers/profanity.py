@@ -33,10 +33,11 @@ from better_profanity.constants import ALLOWED_CHARACTERS
 from better_profanity.utils import get_complete_path_of_file
 
 from pipeline.records import Evidence, Finding
+from pipeline.settings import CONFIG_DIR
 
 Kind = Literal["base", "addition", "obfuscation"]
 
-DEFAULT_LEXICON_DIR = Path(__file__).resolve().parent.parent / "config" / "lexicons"
+DEFAULT_LEXICON_DIR = CONFIG_DIR / "lexicons"
 WORDLIST_PATH = Path(get_complete_path_of_file("profanity_wordlist.txt"))
 SCORES: dict[str, float] = {"mild": 0.6, "strong": 0.95}
 

@@ -15,9 +15,9 @@ from pydantic import BaseModel
 
 from pipeline.actions import FlaggedComment, ModerationAction, Standing
 from pipeline.records import Comment, DeadLetter, Finding, Verdict
-from pipeline.settings import REPO_CONFIG_DIR
+from pipeline.settings import CONFIG_DIR
 
-SCHEMA_DIR = REPO_CONFIG_DIR / "schemas"
+SCHEMA_DIR = CONFIG_DIR / "schemas"
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "comment": Comment,

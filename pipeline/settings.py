@@ -8,6 +8,7 @@ then ``config/defaults.yaml`` beside the code. Secrets are :class:`SecretStr` an
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,9 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
-REPO_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
-DEFAULTS_FILE = REPO_CONFIG_DIR / "defaults.yaml"
+CONFIG_DIR = Path(str(resources.files("civicmod_config")))
+"""The shipped data: ``config/`` in the repository, ``civicmod_config`` once installed."""
+DEFAULTS_FILE = CONFIG_DIR / "defaults.yaml"
 
 
 class _Section(BaseModel):
@@ -195,7 +197,7 @@ class Settings(BaseSettings):
     embedded: EmbeddedSettings = EmbeddedSettings()
     archive: ArchiveSettings = ArchiveSettings()
     detectors: DetectorSettings = DetectorSettings()
-    policy_file: Path = REPO_CONFIG_DIR / "policy.yaml"
+    policy_file: Path = CONFIG_DIR / "policy.yaml"
     log_level: str = "INFO"
 
     @classmethod

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-PROTECTED_CLASSES_PATH = (
-    Path(__file__).resolve().parent.parent.parent / "config" / "lexicons" / "protected-classes.yaml"
-)
+from pipeline.settings import CONFIG_DIR
+
+PROTECTED_CLASSES_PATH = CONFIG_DIR / "lexicons" / "protected-classes.yaml"
 
 
 class ClassNamer:

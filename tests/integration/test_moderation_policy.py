@@ -12,14 +12,14 @@ import yaml
 
 from pipeline.actions import Standing
 from pipeline.ingest import CommentProducer, IngestCounts
-from pipeline.settings import REPO_CONFIG_DIR, Settings
+from pipeline.settings import CONFIG_DIR, Settings
 from tests.integration.helpers import isolated, read_topic, start, wait_for
 
 pytestmark = pytest.mark.integration
 
 
 def test_auto_hidden_comments_count_toward_a_ban(stack: Settings, tmp_path: Path) -> None:
-    policy = yaml.safe_load((REPO_CONFIG_DIR / "policy.yaml").read_text(encoding="utf-8"))
+    policy = yaml.safe_load((CONFIG_DIR / "policy.yaml").read_text(encoding="utf-8"))
     policy["categories"]["a"]["auto_hide"] = True
     policy_file = tmp_path / "policy.yaml"
     policy_file.write_text(yaml.safe_dump(policy), encoding="utf-8")
@@ -50,7 +50,7 @@ def test_auto_hidden_comments_count_toward_a_ban(stack: Settings, tmp_path: Path
 def test_a_bad_policy_file_is_refused_at_start_naming_the_line(
     stack: Settings, tmp_path: Path
 ) -> None:
-    text = (REPO_CONFIG_DIR / "policy.yaml").read_text(encoding="utf-8")
+    text = (CONFIG_DIR / "policy.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "bad-policy.yaml"
     broken = re.sub(r"(?m)^(  c: \{review: [0-9.]+, remove: )0\.9\b", r"\g<1>0.05", text)
     assert broken != text

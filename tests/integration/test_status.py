@@ -8,7 +8,7 @@ import pytest
 from kafka import KafkaProducer
 
 from civicmod.stack.ports import free_port
-from civicmod.status import collect_status, summary_line
+from civicmod.status import Status, collect_status, summary_line
 from pipeline.settings import KafkaSettings, S3Settings, Settings
 from tests.integration.helpers import isolated, start, wait_for
 
@@ -24,11 +24,13 @@ def test_status_counts_archived_objects_and_reports_no_sink_lag(stack: Settings)
     producer.close()
     sink = start("status-sink", ["sink"], settings)
     try:
-        status = wait_for(
-            lambda: (s := collect_status(settings)).archive_objects
-            and settings.sink.group_id in s.lag and s,
-            60, "an archived object and the sink's committed offsets",
-        )
+        def archived_and_committed() -> Status | None:
+            status = collect_status(settings)
+            ready = status.archive_objects and settings.sink.group_id in status.lag
+            return status if ready else None
+
+        status = wait_for(archived_and_committed, 60,
+                          "an archived object and the sink's committed offsets")
     finally:
         sink.stop()
     assert status.services == {"kafka": True, "s3": True}

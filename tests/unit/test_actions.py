@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -62,7 +63,7 @@ def test_a_remove_names_comment_author_categories_reason_and_time() -> None:
     ids=["unknown-comment", "no-reason", "unknown-category", "no-category", "unknown-kind",
          "no-moderator", "unknown-author", "ban-without-reason", "restore-an-author"],
 )
-def test_bad_requests_are_refused_saying_why(changes: dict[str, object], message: str) -> None:
+def test_bad_requests_are_refused_saying_why(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidAction, match=message):
         build_action(request(**changes), KnownComments())
 

@@ -16,7 +16,7 @@ from pipeline.dispatch import Dispatcher, Send
 from pipeline.policy import load_policy
 from pipeline.records import Category, DeadLetter, Evidence, Finding, Verdict
 from pipeline.screening import RawMessage, Screener
-from pipeline.settings import REPO_CONFIG_DIR, TopicSettings
+from pipeline.settings import CONFIG_DIR, TopicSettings
 from pipeline.violators import ViolatorBook
 
 TOPICS = TopicSettings()
@@ -40,7 +40,7 @@ class Words:
 
 
 def screener() -> Screener:
-    return Screener(Registry([Words()]), load_policy(REPO_CONFIG_DIR / "policy.yaml"),
+    return Screener(Registry([Words()]), load_policy(CONFIG_DIR / "policy.yaml"),
                      max_text_chars=5000, score_window_chars=1000)
 
 

@@ -18,5 +18,7 @@ def test_example_matches_the_generated_least_privilege_identities() -> None:
     }
     expected = seaweed_identities(pairs, "civicmod-archive", "civicmod-broker")
     assert json.loads(EXAMPLE.read_text(encoding="utf-8")) == expected
-    pipeline = next(i for i in expected["identities"] if i["name"] == "pipeline")  # type: ignore[index]
+    identities = expected["identities"]
+    assert isinstance(identities, list)
+    pipeline = next(i for i in identities if i["name"] == "pipeline")
     assert "policyNames" in pipeline

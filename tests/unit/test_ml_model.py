@@ -14,7 +14,7 @@ from classifiers.ml.detector import MLDetector, shipped_model
 from classifiers.ml.persist import ModelFileError, load_model
 from classifiers.registry import default_registry
 from pipeline.policy import load_policy
-from pipeline.settings import REPO_CONFIG_DIR
+from pipeline.settings import CONFIG_DIR
 
 ATTACK = "You are a worthless idiot and a liar, Dave, nobody in this town wants you here."
 CRITICISM = ("The council's decision to raise water rates again is outrageous. The mayor "
@@ -32,7 +32,7 @@ def test_the_committed_model_loads_with_no_untrusted_types() -> None:
 
 def test_a_clear_personal_attack_is_flagged_and_harsh_criticism_passes() -> None:
     registry = default_registry()
-    policy = load_policy(REPO_CONFIG_DIR / "policy.yaml")
+    policy = load_policy(CONFIG_DIR / "policy.yaml")
     attack, criticism = registry.detect_batch([ATTACK, CRITICISM])
     assert policy.decide(attack.findings)[0] != "allow"
     assert any(f.category == "b" and f.detector == "ml" for f in attack.findings)

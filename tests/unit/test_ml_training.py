@@ -152,7 +152,7 @@ def test_train_end_to_end_without_the_shared_datasets(tmp_path: Path) -> None:
     from classifiers.ml.train import Sources
     from classifiers.registry import default_registry
     from pipeline.policy import load_policy
-    from pipeline.settings import REPO_CONFIG_DIR
+    from pipeline.settings import CONFIG_DIR
 
     if not load_corpus():
         pytest.skip("no hand-written corpus in this checkout")
@@ -160,7 +160,7 @@ def test_train_end_to_end_without_the_shared_datasets(tmp_path: Path) -> None:
                            card=tmp_path / "CARD.md", seed=0, corpus_dir=CORPUS_DIR,
                            categories=("a", "b"))
     result = build(request, Sources(notes=["moderator decisions: not read"]),
-                   load_policy(REPO_CONFIG_DIR / "policy.yaml"), 10_000,
+                   load_policy(CONFIG_DIR / "policy.yaml"), 10_000,
                    lambda path: default_registry(model_path=path))
     assert result.heads == ("a", "b") and result.version == load_model(result.path).version
     card = request.card.read_text(encoding="utf-8")

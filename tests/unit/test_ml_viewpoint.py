@@ -8,7 +8,7 @@ from classifiers.ml.corpus import load_corpus
 from classifiers.ml.evaluate import score
 from classifiers.registry import default_registry
 from pipeline.policy import load_policy
-from pipeline.settings import REPO_CONFIG_DIR
+from pipeline.settings import CONFIG_DIR
 
 IDENTITY_AND_CRITICISM = [
     "As a gay veteran I am proud of the Veterans Day parade this year.",
@@ -23,7 +23,7 @@ IDENTITY_AND_CRITICISM = [
 
 def test_identity_mentions_and_harsh_criticism_are_allowed() -> None:
     registry = default_registry()
-    policy = load_policy(REPO_CONFIG_DIR / "policy.yaml")
+    policy = load_policy(CONFIG_DIR / "policy.yaml")
     for text, detection in zip(IDENTITY_AND_CRITICISM,
                                registry.detect_batch(IDENTITY_AND_CRITICISM), strict=True):
         assert policy.decide(detection.findings) == ("allow", []), text
@@ -33,7 +33,7 @@ def test_the_legitimate_corpus_is_never_removed_and_rarely_reviewed() -> None:
     legitimate = [e for e in load_corpus() if e.source == "corpus/legitimate"]
     if not legitimate:
         pytest.skip("no hand-written legitimate corpus in this checkout")
-    run = score(legitimate, default_registry(), load_policy(REPO_CONFIG_DIR / "policy.yaml"),
+    run = score(legitimate, default_registry(), load_policy(CONFIG_DIR / "policy.yaml"),
                 window_chars=10_000)
     actions = [s.action for s in run.scored]
     assert actions.count("remove") == 0

@@ -9,9 +9,9 @@ import yaml
 
 from pipeline.policy import ALL_CATEGORIES, Policy, PolicyError, load_policy
 from pipeline.records import Category, Evidence, Finding
-from pipeline.settings import REPO_CONFIG_DIR
+from pipeline.settings import CONFIG_DIR
 
-SHIPPED = REPO_CONFIG_DIR / "policy.yaml"
+SHIPPED = CONFIG_DIR / "policy.yaml"
 
 
 @pytest.fixture(scope="module")

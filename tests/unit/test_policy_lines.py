@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.policy import ALL_CATEGORIES, Policy, PolicyError, load_policy
 from pipeline.records import Category, Finding
-from pipeline.settings import REPO_CONFIG_DIR
+from pipeline.settings import CONFIG_DIR
 
 GOOD_RULES = "\n".join(f"  {c}: {{review: 0.5, remove: 0.9}}" for c in "efghi")
 
@@ -48,7 +48,7 @@ def finding(category: Category, score: float) -> Finding:
 
 @pytest.fixture(scope="module")
 def shipped() -> Policy:
-    return load_policy(REPO_CONFIG_DIR / "policy.yaml")
+    return load_policy(CONFIG_DIR / "policy.yaml")
 
 
 @pytest.mark.parametrize("category", ALL_CATEGORIES)

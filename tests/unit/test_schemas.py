@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.records import Comment, DeadLetter
 from pipeline.schemas import SCHEMA_DIR, SCHEMA_MODELS, write_schemas
-from pipeline.settings import REPO_CONFIG_DIR
+from pipeline.settings import CONFIG_DIR
 
 
 def committed(name: str) -> dict[str, object]:
@@ -21,7 +21,7 @@ def committed(name: str) -> dict[str, object]:
 
 
 def test_schema_dir_is_in_config() -> None:
-    assert SCHEMA_DIR == REPO_CONFIG_DIR / "schemas"
+    assert SCHEMA_DIR == CONFIG_DIR / "schemas"
 
 
 def test_every_model_has_a_schema_and_nothing_else() -> None:

@@ -12,7 +12,7 @@ from pipeline.detection import Detector, Registry
 from pipeline.policy import Policy, load_policy
 from pipeline.records import Category, Evidence, Finding
 from pipeline.screening import Outcome, RawMessage, Screener
-from pipeline.settings import REPO_CONFIG_DIR
+from pipeline.settings import CONFIG_DIR
 
 WORD = "zonk"
 POISON = "this text breaks the detector"
@@ -68,7 +68,7 @@ class FragileDetector(WordDetector):
 
 @pytest.fixture(scope="module")
 def policy() -> Policy:
-    return load_policy(REPO_CONFIG_DIR / "policy.yaml")
+    return load_policy(CONFIG_DIR / "policy.yaml")
 
 
 def screener(policy: Policy, *detectors: Detector, window: int = 1000) -> Screener:

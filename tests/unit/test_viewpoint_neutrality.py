@@ -20,7 +20,7 @@ from classifiers.ruleset import rule_detectors
 from pipeline.detection import Detection, Registry
 from pipeline.policy import Policy, load_policy
 from pipeline.records import Category
-from pipeline.settings import REPO_CONFIG_DIR, DetectorSettings
+from pipeline.settings import CONFIG_DIR, DetectorSettings
 
 CORPUS = Path(__file__).resolve().parents[2] / "classifiers" / "corpus"
 MAX_REVIEW_RATE = 0.02
@@ -44,7 +44,7 @@ def registry() -> Registry:
 
 @pytest.fixture(scope="module")
 def policy() -> Policy:
-    return load_policy(REPO_CONFIG_DIR / "policy.yaml")
+    return load_policy(CONFIG_DIR / "policy.yaml")
 
 
 @pytest.fixture(scope="module")
