@@ -63,6 +63,11 @@ class Policy(BaseModel):
             reasons.append(_reason(finding, removes))
         return action, reasons
 
+    def grounds(self, findings: list[Finding]) -> list[Category]:
+        """The categories the policy acts on: a finding at or above the review threshold."""
+        return sorted({f.category for f in findings
+                       if f.score >= self.categories[f.category].review})
+
     def recommend(self, findings: list[Finding]) -> Action:
         """What a moderator is advised to do: remove at a remove threshold, even if not hidden."""
         rules = [(f, self.categories[f.category]) for f in findings]

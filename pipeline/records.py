@@ -88,6 +88,9 @@ class Verdict(_Record):
     comment: Comment
     findings: tuple[Finding, ...] = ()
     action: Action
+    categories: tuple[Category, ...] = ()
+    """The policy's grounds: each category with a finding at or above its review threshold
+    (what the archive index searches by category)."""
     reasons: tuple[str, ...] = ()
     policy_version: NonEmpty
     model_version: NonEmpty

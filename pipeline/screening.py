@@ -89,6 +89,7 @@ class Screener:
                 comment=comment,
                 findings=tuple(detection.findings),
                 action=action,
+                categories=tuple(self.policy.grounds(detection.findings)),
                 reasons=tuple(reasons),
                 policy_version=self.policy.version,
                 model_version=self.registry.version,

@@ -233,7 +233,8 @@ FROM staging
 VERDICT_SHAPE = json.dumps({
     "comment": {name: "VARCHAR" for name in ("id", "platform", "page", "post", "parent",
                                              "author_id", "author_name", "text", "created_at")},
-    "action": "VARCHAR", "reasons": "VARCHAR[]", "decided_at": "VARCHAR",
+    "action": "VARCHAR", "categories": "VARCHAR[]", "findings": [{"category": "VARCHAR"}],
+    "reasons": "VARCHAR[]", "decided_at": "VARCHAR",
     "policy_version": "VARCHAR", "model_version": "VARCHAR"})
 
 _COMMENTS_SQL = """
@@ -241,8 +242,8 @@ INSERT INTO comments
 SELECT v.comment.id, v.comment.platform, v.comment.page, v.comment.post, v.comment.parent,
        v.comment.author_id, v.comment.author_name, v.comment.text,
        TRY_CAST(v.comment.created_at AS TIMESTAMPTZ), v.action,
-       list_sort(list_distinct(flatten(list_transform(
-           v.reasons, lambda r: regexp_extract_all(r, 'E\\.1\\.([a-i])', 1))))),
+       list_sort(coalesce(v.categories,
+                          list_distinct(list_transform(v.findings, lambda f: f.category)))),
        v.reasons, TRY_CAST(v.decided_at AS TIMESTAMPTZ), v.policy_version, v.model_version,
        object_key, topic, "partition", "offset", timestamp_ms
 FROM (SELECT *, json_transform(record, '{shape}') AS v FROM staging WHERE kind = 'verdict')

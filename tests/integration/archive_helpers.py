@@ -58,6 +58,7 @@ def verdict_line(settings: Settings, partition: int, offset: int, **comment: Any
     action = comment.pop("action", "allow")
     findings = comment.pop("findings", [])
     reasons = comment.pop("reasons", [])
+    grounds = {"categories": comment.pop("categories")} if "categories" in comment else {}
     body = {
         "id": f"c-{partition}-{offset}", "platform": "facebook", "page": "townofqueencreek",
         "post": "p-1", "parent": None, "author_id": f"u-{offset % 7}", "author_name": "Pat Doe",
@@ -68,7 +69,7 @@ def verdict_line(settings: Settings, partition: int, offset: int, **comment: Any
     return {
         "topic": settings.topics.verdicts, "partition": partition, "offset": offset,
         "timestamp_ms": T0 + offset, "key": f"facebook:{body['author_id']}",
-        "record": {"comment": body, "findings": findings, "action": action, "reasons": reasons,
+        "record": {"comment": body, "findings": findings, "action": action, **grounds, "reasons": reasons,
                    "policy_version": "2026-11-25.1", "model_version": "test@1",
                    "scored_chars": len(body["text"]), "truncated": False,
                    "decided_at": "2026-11-25T09:00:02Z"},

@@ -52,6 +52,12 @@ def _line(settings: Settings, partition: int, offset: int) -> dict[str, object]:
                                             "text": "4111…1111"}]}]
         extra["reasons"] = [f"Removed under E.1.g, a card number at {start}–{start + 19}"]
         extra["action"] = "remove"
+        if n % 8 == 0:  # verdicts name their grounds; older ones are read from their findings
+            extra["categories"] = ["g"]
+    elif n % 4 == 2:  # an external link scores below d's review threshold: no ground
+        extra["findings"] = [{"category": "d", "score": 0.35, "detector": "spam-rules",
+                              "version": "1", "label": "external link", "evidence": []}]
+        extra["categories"] = []
     return verdict_line(settings, partition, offset, **extra)
 
 
@@ -105,6 +111,7 @@ def test_each_filter_narrows_the_search(db: duckdb.DuckDBPyConnection) -> None:
     assert _ids(db, since=date(2026, 11, 23)) == {f"c-{n}" for n in range(1200) if n % 5 >= 3}
     assert _ids(db, until=date(2026, 11, 20)) == {f"c-{n}" for n in range(1200) if n % 5 == 0}
     assert _ids(db, category="g") == {f"c-{n}" for n in range(1200) if n % 4 == 0}
+    assert _ids(db, category="d") == set()  # a finding below review is no ground
     assert _ids(db, text="ellsworth loop") == {f"c-{n}" for n in range(1200) if n % 4}
     assert _ids(db, regex=r"^Comment 11\d\d ") == {f"c-{n}" for n in range(1100, 1200)
                                                    if n % 4}

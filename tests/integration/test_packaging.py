@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -34,8 +35,11 @@ print(json.dumps({"config": str(CONFIG_DIR), "model": str(MODEL_PATH),
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    source = out / "source"  # a copy: building leaves build/ and *.egg-info beside the code
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".venv", ".git", ".civicmod", "*-data", "__pycache__", ".*_cache", "build"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w",
-                    str(out), str(ROOT)], check=True, cwd=out)
+                    str(out), str(source)], check=True, cwd=out)
     (built,) = out.glob("civicmod-*.whl")
     return built
 

@@ -64,6 +64,13 @@ def test_below_review_allows(policy: Policy, category: Category) -> None:
     assert policy.decide([finding(category, below)]) == ("allow", [])
 
 
+def test_the_grounds_are_the_categories_the_policy_acts_on(policy: Policy) -> None:
+    below_d = policy.categories["d"].review - 0.01
+    findings = [finding("d", below_d), finding("g", 0.95), finding("a", 0.6), finding("a", 0.95)]
+    assert policy.grounds(findings) == ["a", "g"]
+    assert policy.grounds([finding("d", below_d)]) == []
+
+
 @pytest.mark.parametrize("category", ALL_CATEGORIES)
 def test_between_review_and_remove_is_review(policy: Policy, category: Category) -> None:
     rule = policy.categories[category]
