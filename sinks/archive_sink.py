@@ -31,7 +31,7 @@ from sinks import layout
 from sinks.chain import ChainWriter
 from sinks.jsonl import ArchivedRecord
 from sinks.series import Classifier
-from sinks.store import ArchiveStore
+from sinks.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,8 @@ class _Batch:
 class ArchiveSink:
     """Consumes the archived topics and writes each partition's batches to the bucket."""
 
-    def __init__(self, settings: Settings, store: ArchiveStore) -> None:
+    def __init__(self, settings: Settings, store: Store, consumer: Any = None) -> None:
+        """``consumer`` replaces the Kafka consumer built from ``settings`` (tests)."""
         self.settings = settings
         self.store = store
         self.topics = [settings.topics.verdicts, settings.topics.deadletter,
@@ -71,7 +72,7 @@ class ArchiveSink:
             settings.archive.chain_head_every_objects, settings.archive.chain_head_every_seconds,
         )
         self.archived_records = 0
-        self.consumer = KafkaConsumer(
+        self.consumer = consumer if consumer is not None else KafkaConsumer(
             bootstrap_servers=settings.kafka.bootstrap_servers,
             group_id=settings.sink.group_id,
             client_id="civicmod-archive-sink",
