@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import socket
 import threading
 import time
@@ -143,8 +142,6 @@ class ArchiveSink:
                 if appended.next_offset <= batch.last_offset:
                     self.consumer.seek(tp, appended.next_offset)
             self.last_day[tp] = day
-            if self.settings.sink.fault_kill_after_put:
-                os.kill(os.getpid(), signal.SIGKILL)  # fault injection: crash before commit
             self.consumer.commit({tp: OffsetAndMetadata(appended.next_offset, "", -1)})
         except Exception as exc:
             log.error(
