@@ -84,8 +84,9 @@ def test_the_faulty_store_fails_the_chosen_puts_with_the_chosen_code() -> None:
 def test_the_faulty_store_can_fail_after_the_put_reached_the_store() -> None:
     inner = memory_store()
     store = FaultyStore(inner, fail_on={1}, code="RequestTimeout", after_put=True)
-    with pytest.raises(ClientError):
+    with pytest.raises(ClientError) as failed:
         store.put_create_only("a", b"1", 0, 0, 1)
+    assert error_code(failed.value) == "RequestTimeout"
     assert inner.get("a") == b"1"
     with pytest.raises(ObjectExists):
         store.put_create_only("a", b"1", 0, 0, 1)
