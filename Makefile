@@ -27,7 +27,7 @@ test: install lint
 	$(BIN)/pytest
 
 unit: install
-	$(BIN)/pytest tests/unit
+	$(BIN)/pytest tests/unit tests/regression
 
 integration: install
 	$(BIN)/pytest tests/integration

@@ -90,7 +90,6 @@ class SinkSettings(_Section):
     batch_max_records: int = Field(default=1000, ge=1)
     batch_max_bytes: int = Field(default=8_000_000, ge=1024)
     idle_flush_seconds: float = Field(default=1.0, gt=0)
-    fault_kill_after_put: bool = False
 
 
 class ArchiveSettings(_Section):

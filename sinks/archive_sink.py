@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import socket
 import threading
 import time
@@ -31,7 +30,7 @@ from sinks import layout
 from sinks.chain import ChainWriter
 from sinks.jsonl import ArchivedRecord
 from sinks.series import RetentionSeries
-from sinks.store import ArchiveStore
+from sinks.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +55,8 @@ class _Batch:
 class ArchiveSink:
     """Consumes the archived topics and writes each partition's batches to the bucket."""
 
-    def __init__(self, settings: Settings, store: ArchiveStore) -> None:
+    def __init__(self, settings: Settings, store: Store, consumer: Any = None) -> None:
+        """``consumer`` replaces the Kafka consumer built from ``settings`` (tests)."""
         self.settings = settings
         self.store = store
         self.topics = [settings.topics.verdicts, settings.topics.deadletter,
@@ -71,7 +71,7 @@ class ArchiveSink:
             settings.archive.chain_head_every_objects, settings.archive.chain_head_every_seconds,
         )
         self.archived_records = 0
-        self.consumer = KafkaConsumer(
+        self.consumer = consumer if consumer is not None else KafkaConsumer(
             bootstrap_servers=settings.kafka.bootstrap_servers,
             group_id=settings.sink.group_id,
             client_id="civicmod-archive-sink",
@@ -142,8 +142,6 @@ class ArchiveSink:
                 if appended.next_offset <= batch.last_offset:
                     self.consumer.seek(tp, appended.next_offset)
             self.last_day[tp] = day
-            if self.settings.sink.fault_kill_after_put:
-                os.kill(os.getpid(), signal.SIGKILL)  # fault injection: crash before commit
             self.consumer.commit({tp: OffsetAndMetadata(appended.next_offset, "", -1)})
         except Exception as exc:
             log.error(

@@ -23,7 +23,7 @@ from sinks import layout
 from sinks.jsonl import deserialize, serialize_lines
 from sinks.manifest import ChainLink, Manifest, describe, sha256_hex
 from sinks.series import RetentionSeries
-from sinks.store import ArchiveStore, ObjectExists
+from sinks.store import ObjectExists, Store
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class ChainWriter:
     """Writes objects and manifests for the partitions it owns, and periodic chain heads."""
 
     def __init__(
-        self, store: ArchiveStore, classifier: RetentionSeries, writer_id: str,
+        self, store: Store, classifier: RetentionSeries, writer_id: str,
         every_objects: int, every_seconds: float, clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.store = store

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sinks.store import ArchiveStore, Version
+from sinks.store import Store, Version
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Inventory:
                 self.originals[key] = kept[-1].version_id
 
 
-def take(store: ArchiveStore, prefixes: Iterable[str]) -> Inventory:
+def take(store: Store, prefixes: Iterable[str]) -> Inventory:
     """The inventory of every prefix in ``prefixes``."""
     inventory = Inventory()
     for prefix in prefixes:

@@ -17,7 +17,7 @@ from sinks import layout
 from sinks.chain import ChainWriter
 from sinks.jsonl import deserialize
 from sinks.series import RetentionSeries
-from sinks.store import ArchiveStore
+from sinks.store import Store
 
 ATTEMPTS = 5
 
@@ -31,7 +31,7 @@ def actor() -> str:
 
 
 def append_records(
-    store: ArchiveStore, settings: Settings, records: Sequence[dict[str, Any]]
+    store: Store, settings: Settings, records: Sequence[dict[str, Any]]
 ) -> str:
     """Archive ``records`` as one new object of the records series; return its key.
 
@@ -55,7 +55,7 @@ def append_records(
     raise RuntimeError(f"could not append to {topic} after {ATTEMPTS} attempts")
 
 
-def archived_records(store: ArchiveStore, topic: str) -> Iterator[dict[str, Any]]:
+def archived_records(store: Store, topic: str) -> Iterator[dict[str, Any]]:
     """Every archive-native record of the series ``topic``, oldest first, with its object
     key (``_object``) and offset (``_offset``)."""
     for key in sorted(store.keys(layout.date_prefix(topic))):

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
@@ -56,6 +56,56 @@ def info_of(response: dict[str, Any]) -> ObjectInfo:
         legal_hold=response.get("ObjectLockLegalHoldStatus") == "ON",
         metadata=dict(response.get("Metadata", {})),
     )
+
+
+class Store(Protocol):
+    """What the sink, :class:`~sinks.chain.ChainWriter` and the verifier need from the
+    archive bucket; :class:`ArchiveStore` is the S3 one, ``sinks.testing`` has in-memory ones."""
+
+    def put_create_only(
+        self, key: str, body: bytes, first_offset: int, last_offset: int, count: int,
+        retain_until: datetime | None = None,
+    ) -> str:
+        """PUT an archive object only if ``key`` is new; raise :class:`ObjectExists` if not."""
+        ...
+
+    def put_json_create_only(
+        self, key: str, body: bytes, retain_until: datetime | None = None
+    ) -> str:
+        """PUT a JSON document only if ``key`` is new; raise :class:`ObjectExists` if not."""
+        ...
+
+    def partition_keys_desc(self, topic: str, partition: int) -> Iterator[str]:
+        """The partition's archive object keys, newest first."""
+        ...
+
+    def keys(self, prefix: str) -> Iterator[str]:
+        """Every current key under ``prefix``."""
+        ...
+
+    def versions(self, prefix: str) -> Iterator[Version]:
+        """Every version and delete marker under ``prefix``."""
+        ...
+
+    def get(self, key: str) -> bytes:
+        """The body of ``key``; a ``NoSuchKey`` ClientError when it has no current version."""
+        ...
+
+    def get_with_info(self, key: str, version_id: str = "") -> tuple[bytes, ObjectInfo]:
+        """The body of ``key`` (or of one version) and its lock facts."""
+        ...
+
+    def head(self, key: str) -> ObjectInfo | None:
+        """The lock facts of the current version of ``key``; None when there is none."""
+        ...
+
+    def get_or_none(self, key: str) -> bytes | None:
+        """The body of ``key``, or None when it has no current version."""
+        ...
+
+    def days(self, prefix: str) -> list[date]:
+        """The dates of the ``dt=`` folders directly under ``prefix``."""
+        ...
 
 
 class ArchiveStore:

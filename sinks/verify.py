@@ -24,7 +24,7 @@ from sinks.jsonl import deserialize
 from sinks.manifest import Manifest, parse_time, sha256_hex
 from sinks.records_log import archived_records
 from sinks.series import RetentionSeries
-from sinks.store import ArchiveStore, ObjectInfo
+from sinks.store import ObjectInfo, Store
 
 THREADS = 8
 CHUNK = 64
@@ -77,7 +77,7 @@ class _Stored:
 class Verifier:
     """Verifies the archive of one classifier's series through one store (read-only)."""
 
-    def __init__(self, store: ArchiveStore, classifier: RetentionSeries) -> None:
+    def __init__(self, store: Store, classifier: RetentionSeries) -> None:
         self.store = store
         self.classifier = classifier
 

@@ -69,7 +69,8 @@ def verdict_line(settings: Settings, partition: int, offset: int, **comment: Any
     return {
         "topic": settings.topics.verdicts, "partition": partition, "offset": offset,
         "timestamp_ms": T0 + offset, "key": f"facebook:{body['author_id']}",
-        "record": {"comment": body, "findings": findings, "action": action, **grounds, "reasons": reasons,
+        "record": {"comment": body, "findings": findings, "action": action, **grounds,
+                   "reasons": reasons,
                    "policy_version": "2026-11-25.1", "model_version": "test@1",
                    "scored_chars": len(body["text"]), "truncated": False,
                    "decided_at": "2026-11-25T09:00:02Z"},

@@ -102,9 +102,13 @@ def test_holds_keep_records_and_disposition_expires_the_rest_with_a_record(
     record_key, failed = dispose(admin, settings, found.eligible, "retention period ended")
     assert failed == []
     assert admin.head(free) is None and admin.head(author_held) is None
-    with pytest.raises(ClientError):
-        version = admin.head(comment_held).version_id  # type: ignore[union-attr]
-        admin.client.delete_object(Bucket=admin.bucket, Key=comment_held, VersionId=version)
+    held = admin.head(comment_held)
+    assert held is not None and held.legal_hold
+    with pytest.raises(ClientError) as refused:
+        admin.client.delete_object(Bucket=admin.bucket, Key=comment_held,
+                                   VersionId=held.version_id)
+    assert refused.value.response["Error"]["Code"] == "AccessDenied"
+    assert admin.head(comment_held) == held
     records = archived_records(admin, settings.archive.records_topic)
     disposal = [r for r in records if r["kind"] == "disposal"]
     assert [o["key"] for o in disposal[0]["objects"]] == [c.key for c in found.eligible]

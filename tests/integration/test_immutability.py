@@ -35,11 +35,10 @@ def test_sink_identity_cannot_delete_a_version_or_shorten_retention(stack: Setti
     version = _put(stack, key)
     sink = s3_client(stack.s3)
     bucket = stack.s3.archive_bucket
-    assert _denied(sink.delete_object, Bucket=bucket, Key=key, VersionId=version) in {
-        "AccessDenied", "403"}
+    assert _denied(sink.delete_object, Bucket=bucket, Key=key, VersionId=version) == "AccessDenied"
     shorter = {"Mode": "COMPLIANCE", "RetainUntilDate": datetime.now(UTC) + timedelta(days=1)}
     assert _denied(sink.put_object_retention, Bucket=bucket, Key=key, VersionId=version,
-                   Retention=shorter) in {"AccessDenied", "403"}
+                   Retention=shorter) == "AccessDenied"
     body = sink.get_object(Bucket=bucket, Key=key, VersionId=version)["Body"].read()
     assert body == b"{}\n"
 
@@ -49,10 +48,18 @@ def test_even_the_admin_cannot_delete_a_compliance_locked_version(stack: Setting
     version = _put(stack, key)
     admin_keys = credentials.load_or_create(stack.embedded.state_dir)["admin"]
     admin = s3_client(stack.s3, admin_keys.access_key, admin_keys.secret_key)
-    _denied(admin.delete_object, Bucket=stack.s3.archive_bucket, Key=key, VersionId=version)
+    bucket = stack.s3.archive_bucket
+    before = admin.head_object(Bucket=bucket, Key=key, VersionId=version)
+    assert _denied(admin.delete_object, Bucket=bucket, Key=key, VersionId=version) == "AccessDenied"
     shorter = {"Mode": "COMPLIANCE", "RetainUntilDate": datetime.now(UTC) + timedelta(days=1)}
-    _denied(admin.put_object_retention, Bucket=stack.s3.archive_bucket, Key=key,
-            VersionId=version, Retention=shorter)
+    assert _denied(admin.put_object_retention, Bucket=bucket, Key=key, VersionId=version,
+                   Retention=shorter) == "AccessDenied"
+    after = admin.get_object(Bucket=bucket, Key=key, VersionId=version)
+    assert after["Body"].read() == b"{}\n"
+    assert after["ObjectLockMode"] == "COMPLIANCE"
+    assert after["ObjectLockRetainUntilDate"] == before["ObjectLockRetainUntilDate"]
+    assert [v["VersionId"] for v in admin.list_object_versions(
+        Bucket=bucket, Prefix=key).get("Versions", [])] == [version]
 
 
 def test_create_only_put_refuses_to_overwrite(stack: Settings) -> None:
@@ -70,5 +77,6 @@ def test_officer_identity_reads_but_cannot_write(stack: Settings) -> None:
     officer = s3_client(stack.s3, keys.access_key, keys.secret_key)
     bucket = stack.s3.archive_bucket
     assert officer.get_object(Bucket=bucket, Key=key)["Body"].read() == b"{}\n"
-    _denied(officer.put_object, Bucket=bucket, Key="immutability/x", Body=b"x",
-            ChecksumAlgorithm="SHA256")
+    assert _denied(officer.put_object, Bucket=bucket, Key="immutability/x", Body=b"x",
+                   ChecksumAlgorithm="SHA256") == "AccessDenied"
+    assert officer.list_objects_v2(Bucket=bucket, Prefix="immutability/x")["KeyCount"] == 0

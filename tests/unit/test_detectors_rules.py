@@ -10,6 +10,7 @@ from classifiers.rules import PatternRule, RuleDetector, combine, stems
 from classifiers.ruleset import rule_detectors
 from classifiers.textnorm import DIGIT_STEM, DOLLAR_STEM, NUMBER_STEM, normalize
 from pipeline.detection import Detector
+from pipeline.records import Finding
 from pipeline.settings import DetectorSettings, load_settings
 
 DETECTORS = rule_detectors(DetectorSettings())
@@ -60,12 +61,24 @@ BAD_INPUTS = {
 }
 
 
+# What the bad inputs really contain: a gate code after a NUL, a card number after a lone
+# surrogate; every other one is harmless and must stay unflagged.
+BAD_INPUT_FINDINGS = {"nul": {("security", "h")}, "lone surrogate": {("pii-numbers", "g")}}
+
+
 @pytest.mark.parametrize("name", BAD_INPUTS)
 def test_bad_input_never_raises_and_findings_serialise(name: str) -> None:
+    text = BAD_INPUTS[name]
+    fired: set[tuple[str, str]] = set()
     for detector in DETECTORS:
-        for found in detector.detect_batch([BAD_INPUTS[name]]):
-            for finding in found:
-                finding.model_dump_json()
+        found, plain = detector.detect_batch([text, "plain words"])
+        assert not plain, detector.name  # one result per input, in order
+        for finding in found:
+            fired.add((finding.detector, finding.category))
+            assert Finding.model_validate_json(finding.model_dump_json()) == finding
+            assert finding.evidence
+            assert all(0 <= e.start < e.end <= len(text) for e in finding.evidence)
+    assert fired == BAD_INPUT_FINDINGS.get(name, set())
 
 
 ADVERSARIAL = {

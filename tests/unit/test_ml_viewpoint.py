@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from classifiers.ml.corpus import load_corpus
 from classifiers.ml.evaluate import score
 from classifiers.registry import default_registry
@@ -31,10 +29,18 @@ def test_identity_mentions_and_harsh_criticism_are_allowed() -> None:
 
 def test_the_legitimate_corpus_is_never_removed_and_rarely_reviewed() -> None:
     legitimate = [e for e in load_corpus() if e.source == "corpus/legitimate"]
-    if not legitimate:
-        pytest.skip("no hand-written legitimate corpus in this checkout")
+    assert len(legitimate) >= 150, "the committed corpus/legitimate.jsonl is missing or shrank"
     run = score(legitimate, default_registry(), load_policy(CONFIG_DIR / "policy.yaml"),
                 window_chars=10_000)
     actions = [s.action for s in run.scored]
     assert actions.count("remove") == 0
     assert actions.count("review") <= 0.02 * len(actions)
+
+
+def test_the_registry_under_test_carries_the_shipped_model_and_flags_attacks() -> None:
+    """A control: neutrality holds for a registry that can flag, not for an empty one."""
+    registry = default_registry()
+    policy = load_policy(CONFIG_DIR / "policy.yaml")
+    [detection] = registry.detect_batch(["You are a pathetic idiot and everyone hates you."])
+    assert ("b", "ml") in {(f.category, f.detector) for f in detection.findings}
+    assert policy.decide(detection.findings)[0] != "allow"

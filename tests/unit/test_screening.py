@@ -240,7 +240,6 @@ def test_all_invalid_batch_never_calls_the_detector(policy: Policy) -> None:
 
 
 def test_default_registry_flags_vulgar_language(policy: Policy) -> None:
-    pytest.importorskip("classifiers.profanity")
     from classifiers.registry import default_registry
 
     registry = default_registry()

@@ -189,7 +189,7 @@ def test_child_environment_round_trips(monkeypatch: pytest.MonkeyPatch) -> None:
         embedded=EmbeddedSettings(
             enabled=False, state_dir=Path("/tmp/state dir"), s3_port=18333, broker_port=19092
         ),
-        sink=SinkSettings(idle_flush_seconds=0.25, fault_kill_after_put=True),
+        sink=SinkSettings(idle_flush_seconds=0.25),
         policy_file=Path("/etc/civicmod/policy.yaml"),
         log_level="DEBUG",
     )
@@ -198,7 +198,6 @@ def test_child_environment_round_trips(monkeypatch: pytest.MonkeyPatch) -> None:
     assert all(isinstance(value, str) for value in env.values())
     assert env["CIVICMOD_S3__SECRET_KEY"] == "SK child/+="
     assert env["CIVICMOD_EMBEDDED__ENABLED"] == "false"
-    assert env["CIVICMOD_SINK__FAULT_KILL_AFTER_PUT"] == "true"
 
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -208,7 +207,6 @@ def test_child_environment_round_trips(monkeypatch: pytest.MonkeyPatch) -> None:
     assert rebuilt.embedded.state_dir == Path("/tmp/state dir")
     assert isinstance(rebuilt.policy_file, Path)
     assert rebuilt.embedded.enabled is False
-    assert rebuilt.sink.fault_kill_after_put is True
     assert rebuilt.sink.idle_flush_seconds == 0.25
 
 
