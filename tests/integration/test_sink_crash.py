@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from kafka import KafkaAdminClient, KafkaProducer
-from pipeline.status import committed_offsets
 
+from civicmod.status import committed_offsets
 from pipeline.settings import Settings
 from sinks import layout
 from sinks.reader import archived_lines
