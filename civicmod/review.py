@@ -50,19 +50,44 @@ def parse_item(value: bytes) -> Item:
     return Verdict.model_validate(data)
 
 
-def highlighted(text: str, findings: tuple[Finding, ...]) -> Text:
-    """The comment text with every evidence span highlighted; category g spans show masked."""
+def segments(text: str, findings: tuple[Finding, ...]) -> list[tuple[str, str | None]]:
+    """The comment text cut at its evidence spans: ``(part, category or None)`` in order;
+    category g spans show masked, and of overlapping spans the first wins."""
     spans = sorted((e.start, e.end, f.category, e.text) for f in findings for e in f.evidence
                    if 0 <= e.start < e.end <= len(text))
-    out, position = Text(), 0
+    out: list[tuple[str, str | None]] = []
+    position = 0
     for start, end, category, shown in spans:
-        if start < position:  # overlapping evidence: the first span wins
+        if start < position:
             continue
-        out.append(text[position:start])
-        out.append(shown if category == "g" else text[start:end], style=EVIDENCE_STYLE)
+        out.append((text[position:start], None))
+        out.append((shown if category == "g" else text[start:end], category))
         position = end
-    out.append(text[position:])
+    out.append((text[position:], None))
+    return [(part, category) for part, category in out if part]
+
+
+def highlighted(text: str, findings: tuple[Finding, ...]) -> Text:
+    """The comment text with every evidence span highlighted; category g spans show masked."""
+    out = Text()
+    for part, category in segments(text, findings):
+        out.append(part, style=EVIDENCE_STYLE if category else "")
     return out
+
+
+def queue_consumer(settings: Settings, team: str, client_id: str, max_records: int = 1
+                   ) -> KafkaConsumer:
+    """A consumer of the team's queue (flagged comments and standings) in the team's group;
+    it commits by hand, and its short poll interval lets it join quickly on Tansu."""
+    join_ms = settings.kafka.group_join_timeout_ms
+    return KafkaConsumer(
+        bootstrap_servers=settings.kafka.bootstrap_servers,
+        group_id=f"{settings.moderation.review_group_prefix}-{team}",
+        client_id=client_id,
+        enable_auto_commit=False, auto_offset_reset="earliest", max_poll_records=max_records,
+        max_poll_interval_ms=join_ms, session_timeout_ms=join_ms,
+        heartbeat_interval_ms=max(join_ms // 4, 500),
+    )
 
 
 def render(item: Item) -> Panel:
@@ -119,16 +144,8 @@ class ReviewQueue:
         self.desk = desk
         self.console = console
         self.ask = ask
-        join_ms = settings.kafka.group_join_timeout_ms
-        self.consumer = KafkaConsumer(
-            settings.topics.flagged, settings.topics.sanctions,
-            bootstrap_servers=settings.kafka.bootstrap_servers,
-            group_id=f"{settings.moderation.review_group_prefix}-{team}",
-            client_id=f"civicmod-review-{moderator}",
-            enable_auto_commit=False, auto_offset_reset="earliest", max_poll_records=1,
-            max_poll_interval_ms=join_ms, session_timeout_ms=join_ms,
-            heartbeat_interval_ms=max(join_ms // 4, 500),
-        )
+        self.consumer = queue_consumer(settings, team, f"civicmod-review-{moderator}")
+        self.consumer.subscribe([settings.topics.flagged, settings.topics.sanctions])
         self._prompter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="review-input")
 
     def run(self, limit: int | None = None, idle_seconds: float | None = None) -> int:

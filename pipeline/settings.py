@@ -47,11 +47,12 @@ class TopicSettings(_Section):
     deadletter: str = "comments.deadletter"
     actions: str = "moderation.actions"
     sanctions: str = "authors.sanctions"
+    audit: str = "console.audit"
 
     def all(self) -> list[str]:
         """Every topic name, in data-path order."""
         return [self.raw, self.verdicts, self.flagged, self.deadletter, self.actions,
-                self.sanctions]
+                self.sanctions, self.audit]
 
 
 class S3Settings(_Section):
@@ -125,6 +126,26 @@ class ModerationSettings(_Section):
     review_group_prefix: str = "civicmod-review"
 
 
+class ConsoleSettings(_Section):
+    """The web console for moderators, records officers and administrators.
+
+    ``users_file`` empty: ``<embedded.state_dir>/console-users.sqlite``. Sessions live in the
+    console's memory for ``session_minutes``; ``login_attempts`` failed logins per user name
+    or per address within ``login_window_seconds`` lock further attempts until the window
+    passes. A moderator's claim on a queue item lapses after ``claim_minutes``.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8090, ge=0, le=65535)
+    users_file: str = ""
+    session_minutes: int = Field(default=480, ge=1)
+    login_attempts: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
+    claim_minutes: int = Field(default=10, ge=1)
+    queue_limit: int = Field(default=1000, ge=1)
+    page_size: int = Field(default=50, ge=1, le=1000)
+
+
 class EmbeddedSettings(_Section):
     """The embedded one-machine stack (SeaweedFS + Tansu) started by ``civicmod up``.
 
@@ -194,6 +215,7 @@ class Settings(BaseSettings):
     sink: SinkSettings = SinkSettings()
     moderation: ModerationSettings = ModerationSettings()
     embedded: EmbeddedSettings = EmbeddedSettings()
+    console: ConsoleSettings = ConsoleSettings()
     archive: ArchiveSettings = ArchiveSettings()
     detectors: DetectorSettings = DetectorSettings()
     policy_file: Path = CONFIG_DIR / "policy.yaml"

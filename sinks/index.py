@@ -6,7 +6,8 @@ any time (``archive index --rebuild``). An update lists the manifests of each se
 week before the newest date folder already indexed and reads only the objects it has not
 seen. Tables: ``objects`` (one row per archive object), ``lines`` (every archived line),
 ``comments`` (one row per comment id: the first verdict, so duplicates from at-least-once
-moderation are searched once) and ``events`` (moderation actions, holds, releases, disposals).
+moderation are searched once) and ``events`` (moderation actions, holds, releases, disposals,
+the console's audit records).
 """
 
 from __future__ import annotations
@@ -182,7 +183,7 @@ class Indexer:
 
     def _kinds(self) -> list[str]:
         c = self.classifier
-        return [c.verdicts, c.deadletter, c.actions, c.sanctions, c.records]
+        return [c.verdicts, c.deadletter, c.actions, c.sanctions, c.records, c.audit]
 
     def _apply_disposals(self) -> int:
         disposed = self.db.execute(
@@ -213,7 +214,7 @@ SELECT f.object_key, r.topic, r."partition", r."offset", r.timestamp_ms, r.key, 
        r.raw_base64,
        CASE r.topic WHEN $2 THEN 'verdict' WHEN $3 THEN 'deadletter' WHEN $4 THEN 'action'
             WHEN $5 THEN 'standing' WHEN $6 THEN coalesce(r.record->>'kind', 'record')
-            END AS kind
+            WHEN $7 THEN 'audit' END AS kind
 FROM read_json($1, format = 'newline_delimited', columns = {columns}, filename = true) r
 JOIN files f ON f.path = r.filename
 """

@@ -157,11 +157,14 @@ def parse_query(text: str) -> Query:
     return Query(**values)
 
 
-def search(db: duckdb.DuckDBPyConnection, query: Query, limit: int = 0) -> list[dict[str, Any]]:
-    """The comments matching ``query`` in creation order (``limit`` 0: all of them)."""
+def search(db: duckdb.DuckDBPyConnection, query: Query, limit: int = 0, offset: int = 0
+           ) -> list[dict[str, Any]]:
+    """The comments matching ``query`` in creation order (``limit`` 0: all of them), skipping
+    the first ``offset`` (pages of results)."""
     where, params = query.where()
-    sql = _SEARCH_SQL.format(kept=KEPT, where=where,
-                             limit=f"LIMIT {int(limit)}" if limit > 0 else "")
+    paging = (f"LIMIT {int(limit)}" if limit > 0 else "") + \
+        (f" OFFSET {int(offset)}" if offset > 0 else "")
+    sql = _SEARCH_SQL.format(kept=KEPT, where=where, limit=paging)
     try:
         rows = db.execute(sql, params).fetchall()
     except duckdb.InvalidInputException as exc:

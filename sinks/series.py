@@ -1,8 +1,8 @@
 """Record series and retention: which series an archive line belongs to, how long it is kept.
 
 Series (docs/retention.md): ``comments`` (verdicts allowing or reviewing), ``removed_comments``
-(verdicts removing), ``actions`` (moderation actions, authors' standings, holds, disposals)
-and ``dead_letters``.
+(verdicts removing), ``actions`` (moderation actions, authors' standings, the console's audit
+records, holds, disposals) and ``dead_letters``.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ class RetentionSeries:
         self.deadletter = settings.topics.deadletter
         self.actions = settings.topics.actions
         self.sanctions = settings.topics.sanctions
+        self.audit = settings.topics.audit
         self.records = settings.archive.records_topic
         archive = settings.archive
         self.retention = {
@@ -47,7 +48,8 @@ class RetentionSeries:
     @property
     def topics(self) -> tuple[str, ...]:
         """Every topic (and archive-native series) that has objects in the bucket."""
-        return (self.verdicts, self.deadletter, self.actions, self.sanctions, self.records)
+        return (self.verdicts, self.deadletter, self.actions, self.sanctions, self.audit,
+                self.records)
 
     def series(self, line: Mapping[str, Any]) -> str:
         """The record series of one archive line."""
