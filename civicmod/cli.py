@@ -18,6 +18,7 @@ from rich.table import Table
 from civicmod import model_cli, moderator_cli
 from civicmod.archive_cli import archive_app
 from civicmod.bootstrap import cli_settings, cli_store, console
+from civicmod.console.users_cli import users_app
 
 app = typer.Typer(help="civicmod: moderation and public-records archiving of public comments.")
 app.command("review")(moderator_cli.review)
@@ -30,6 +31,7 @@ topics_app = typer.Typer(help="Manage the Kafka topics.")
 app.add_typer(config_app, name="config")
 app.add_typer(topics_app, name="topics")
 app.add_typer(archive_app, name="archive")
+app.add_typer(users_app, name="users")
 
 
 @config_app.command("show")
@@ -84,6 +86,14 @@ def serve_http() -> None:
     from civicmod.http_ingest import serve_http as serve
 
     serve(cli_settings())
+
+
+@app.command("console")
+def console_server() -> None:
+    """Serve the web console (console.host:console.port) until interrupted."""
+    from civicmod.console.app import serve_console
+
+    serve_console(cli_settings())
 
 
 @app.command()

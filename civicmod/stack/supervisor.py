@@ -44,7 +44,8 @@ class Supervisor:
         self.effective = settings
 
     def start(self) -> Settings:
-        """Start services (when embedded), topics, then worker, sink, HTTP ingest and demo."""
+        """Start services (when embedded), topics, then worker, sink, HTTP ingest, the web
+        console and demo."""
         effective = self.settings
         if self.settings.embedded.enabled:
             self.services = EmbeddedServices(self.settings)
@@ -56,6 +57,7 @@ class Supervisor:
             civicmod_process("worker", ["worker"], effective),
             civicmod_process("sink", ["sink"], effective),
             civicmod_process("http", ["serve-http"], effective),
+            civicmod_process("console", ["console"], effective),
         ]
         if self.demo_count:
             self.children.append(
