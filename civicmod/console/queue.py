@@ -161,7 +161,10 @@ class QueueService:
                 if added:
                     self.on_change()
         finally:
-            consumer.close(autocommit=False)
+            try:
+                self._commit_done(consumer)
+            finally:
+                consumer.close(autocommit=False)
 
     def _add(self, tp: TopicPartition, offset: int, value: bytes) -> bool:
         try:
