@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_RATE ?= 20
 DEMO_COUNT ?= 100000
 
-.PHONY: install run test lint unit integration bench compare train thresholds evaluate clean
+.PHONY: install browser run test lint unit integration bench compare train thresholds evaluate \
+	screenshots clean
 
 install: $(STAMP)
 
@@ -23,8 +24,23 @@ lint: install
 	$(BIN)/ruff check civicmod pipeline classifiers sinks tests benchmarks
 	$(BIN)/mypy civicmod pipeline classifiers sinks tests benchmarks
 
-test: install lint
+# The console's browser test: Debian's Chromium (installed only when missing) and axe-core
+# from the npm registry. Where either cannot be installed, that test skips and says why.
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+
+browser: install
+	test -x /usr/bin/chromium || apt-get install -y chromium || \
+		(apt-get update && apt-get install -y chromium) || \
+		echo "Chromium could not be installed: the browser test will be skipped"
+	test -f $(AXE) || npm install --prefix $(VENV)/axe --no-audit --no-fund axe-core@4 || \
+		echo "axe-core could not be installed: the browser test will be skipped"
+
+test: install lint browser
 	$(BIN)/pytest
+
+# Screenshots of the console's main pages for docs/console.md (the browser test writes them).
+screenshots: browser
+	CIVICMOD_SCREENSHOTS=docs/img $(BIN)/pytest tests/integration/test_console_browser.py
 
 unit: install
 	$(BIN)/pytest tests/unit tests/regression

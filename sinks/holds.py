@@ -58,14 +58,16 @@ def held_objects(db: duckdb.DuckDBPyConnection, holds: list[Hold]) -> set[str]:
 
 def set_hold(
     store: ArchiveStore, settings: Settings, db: duckdb.DuckDBPyConnection,
-    comment_id: str | None, author_id: str | None, reason: str,
+    comment_id: str | None, author_id: str | None, reason: str, by: str = "",
 ) -> tuple[Hold, set[str]]:
-    """Archive a new hold, then set S3 legal holds; return it and the objects now held."""
+    """Archive a new hold, then set S3 legal holds; return it and the objects now held.
+
+    ``by`` names who set it (default: the operating-system user running the command)."""
     if bool(comment_id) == bool(author_id):
         raise ValueError("a hold is on one comment or on one author")
     hold = Hold(f"hold-{uuid.uuid4().hex[:12]}", comment_id, author_id, reason)
     record: dict[str, Any] = {"kind": "hold", "hold_id": hold.hold_id, "reason": reason,
-                              "by": actor(), "at": utc_now().isoformat()}
+                              "by": by or actor(), "at": utc_now().isoformat()}
     record.update({"comment_id": comment_id} if comment_id else {"author_id": author_id})
     append_records(store, settings, [record])
     objects = held_objects(db, [hold])
@@ -76,14 +78,15 @@ def set_hold(
 
 def release_holds(
     store: ArchiveStore, settings: Settings, db: duckdb.DuckDBPyConnection,
-    holds: list[Hold], reason: str,
+    holds: list[Hold], reason: str, by: str = "",
 ) -> set[str]:
     """Archive the release of ``holds``, then lift S3 legal holds no other hold needs."""
     if not holds:
         return set()
     now = utc_now().isoformat()
     append_records(store, settings, [
-        {"kind": "release", "hold_id": h.hold_id, "reason": reason, "by": actor(), "at": now}
+        {"kind": "release", "hold_id": h.hold_id, "reason": reason, "by": by or actor(),
+         "at": now}
         for h in holds])
     released = {h.hold_id for h in holds}
     remaining = [h for h in active_holds(db) if h.hold_id not in released]

@@ -47,8 +47,10 @@ def build_console_app(settings: Settings) -> web.Application:
     """The console for ``settings`` (connects its producers to the broker now)."""
     console = settings.console
     app = web.Application(middlewares=[guard], client_max_size=64 * 1024)
-    aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("civicmod.console", "templates"),
-                         autoescape=True, context_processors=[_context])
+    env = aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("civicmod.console",
+                                                                "templates"),
+                               autoescape=True, context_processors=[_context])
+    env.filters["duration"] = duration
     reader, live = ArchiveReader(settings), Broadcast()
     app[SETTINGS] = settings
     app[USERS] = UserStore(users_path(settings))
@@ -104,6 +106,13 @@ async def static(request: web.Request) -> web.Response:
     body = resources.files("civicmod.console").joinpath("static", name).read_bytes()
     return web.Response(body=body, content_type=STATIC[name],
                         headers={"Cache-Control": "max-age=300"})
+
+
+def duration(seconds: float) -> str:
+    """A duration in words: seconds under two minutes, else minutes or hours."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.1f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
 
 
 async def _context(request: web.Request) -> dict[str, Any]:

@@ -20,7 +20,9 @@ COOKIE = {"httponly": True, "secure": True, "samesite": "Strict", "path": "/"}
 
 
 def _login_page(request: web.Request, error: str = "", status: int = 200) -> web.Response:
-    token = secrets.token_urlsafe(32)
+    # One token per browser until login: a second tab or a redirected favicon request
+    # must not invalidate the form already shown.
+    token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
     response = aiohttp_jinja2.render_template(
         "login.html", request, {"login_token": token, "error": error}, status=status)
     response.set_cookie(LOGIN_COOKIE, token, **COOKIE)  # type: ignore[arg-type]

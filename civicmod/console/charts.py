@@ -20,7 +20,7 @@ def bar_chart(title: str, labels: list[str], series: dict[str, list[float]]) -> 
     plot_w, plot_h = WIDTH - LEFT - 8, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(labels), 1)
     bar = max(step * 0.7, 1.0)
-    key = escape(title.lower().replace(" ", "-"))
+    key = "".join(ch if ch.isalnum() else "-" for ch in title.lower())
     parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT + 20 * _rows(series)}" '
              f'role="img" aria-labelledby="{key}-t"><title id="{key}-t">{escape(title)}'
              f'</title>',

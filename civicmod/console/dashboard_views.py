@@ -37,8 +37,8 @@ async def dashboard(request: web.Request) -> web.Response:
             "Flags per category per day", labels,
             {f"{c}: {CATEGORY_NAMES[c]}"[:24]: [float(n) for n in row]
              for c, row in counts.categories.items()}),
-        "Removals: automatic and by moderators": bar_chart(
-            "Removals: automatic and by moderators", labels,
+        "Automatic removals and moderators' actions": bar_chart(
+            "Automatic removals and moderators' actions", labels,
             {"automatic (policy)": [float(n) for n in counts.automatic],
              "moderators' actions": [float(n) for n in counts.human]}),
     }

@@ -35,7 +35,8 @@ async def hold_set(request: web.Request) -> web.Response:
     reader, settings = app[READER], app[SETTINGS]
     store = reader.store("admin")
     hold, objects = await reader.run(lambda db: set_hold(
-        store, settings, db, comment or None, author or None, reason))
+        store, settings, db, comment or None, author or None, reason,
+        f"{session.user.name} (console)"))
     await app[AUDITOR].write(audit_record(
         "hold", session.user.name, session.user.role, remote(request), "ok",
         hold=describe(hold), objects=len(objects)))
@@ -54,7 +55,8 @@ async def hold_release(request: web.Request) -> web.Response:
         holds = matching(active_holds(db), hold_id, "", "")
         if not holds:
             return -1
-        return len(release_holds(store, settings, db, holds, reason))
+        return len(release_holds(store, settings, db, holds, reason,
+                                 f"{session.user.name} (console)"))
 
     freed = await reader.run(release) if reason else -2
     outcome = {-1: "no such hold", -2: "no reason"}.get(freed, "ok")

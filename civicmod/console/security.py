@@ -59,7 +59,7 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 async def _checked(request: web.Request, handler: Handler) -> web.StreamResponse:
     roles: frozenset[str] = getattr(request.match_info.handler, "roles", frozenset())
-    if PUBLIC in roles:
+    if PUBLIC in roles or request.match_info.http_exception is not None:  # or 404/405
         return await handler(request)
     token = request.cookies.get(SESSION_COOKIE, "")
     session = request.app[SESSIONS].get(token) if token else None

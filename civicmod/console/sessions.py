@@ -9,6 +9,7 @@ import hmac
 import secrets
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from civicmod.console.users import User
@@ -57,14 +58,16 @@ class SessionStore:
 class LoginLimiter:
     """At most ``attempts`` failed logins per key (a user name, an address) per ``window``."""
 
-    def __init__(self, attempts: int, window_seconds: float) -> None:
+    def __init__(self, attempts: int, window_seconds: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.attempts = attempts
         self.window = window_seconds
+        self.clock = clock
         self._failures: dict[str, deque[float]] = {}
 
     def retry_after(self, *keys: str) -> int:
         """Seconds until a login for ``keys`` may be tried again (0: now)."""
-        now = time.monotonic()
+        now = self.clock()
         wait = 0.0
         for key in keys:
             failures = self._failures.get(key)
@@ -76,6 +79,6 @@ class LoginLimiter:
 
     def failed(self, *keys: str) -> None:
         """Count one failed login for each of ``keys``."""
-        now = time.monotonic()
+        now = self.clock()
         for key in keys:
             self._failures.setdefault(key, deque()).append(now)

@@ -31,6 +31,14 @@ def civicmod_process(
     return ManagedProcess(name, argv, settings.embedded.state_dir / "logs" / f"{name}.log", env)
 
 
+def _per_role_keys(settings: Settings) -> dict[str, str]:
+    """Without the pipeline's keys, the console opens the archive with each role's own
+    embedded keys (officers read, administrators hold: ``archive_access.open_store``)."""
+    if not settings.embedded.enabled:
+        return {}
+    return {"CIVICMOD_S3__ACCESS_KEY": "", "CIVICMOD_S3__SECRET_KEY": ""}
+
+
 class Supervisor:
     """Owns every process of a running stack."""
 
@@ -57,7 +65,7 @@ class Supervisor:
             civicmod_process("worker", ["worker"], effective),
             civicmod_process("sink", ["sink"], effective),
             civicmod_process("http", ["serve-http"], effective),
-            civicmod_process("console", ["console"], effective),
+            civicmod_process("console", ["console"], effective, _per_role_keys(effective)),
         ]
         if self.demo_count:
             self.children.append(

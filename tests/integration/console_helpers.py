@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from civicmod.cli import app as cli_app
@@ -33,6 +34,9 @@ def console_settings(settings: Settings, folder: Path, team: str, **console: Any
         "archive": settings.archive.model_copy(update={
             "index_file": str(folder / "index.duckdb")}),
         "moderation": ModerationSettings(team=team),
+        # as `civicmod up` starts it: each role's own embedded archive keys
+        "s3": settings.s3.model_copy(update={"access_key": SecretStr(""),
+                                             "secret_key": SecretStr("")}),
     })
 
 
