@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import re
+import socket
 import threading
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -21,7 +22,9 @@ from civicmod.cli import app as cli_app
 from civicmod.console.app import build_console_app
 from civicmod.stack.embedded import child_environment
 from civicmod.stack.ports import free_port
+from civicmod.stack.supervisor import civicmod_process
 from pipeline.settings import ConsoleSettings, ModerationSettings, Settings
+from tests.integration.helpers import wait_for
 
 PASSWORD = "correct horse battery staple"
 
@@ -82,6 +85,31 @@ class RunningConsole:
         return f"http://127.0.0.1:{self.port}"
 
 
+class ConsoleProcess:
+    """``civicmod console`` as a child process (what ``civicmod up`` starts)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.port = settings.console.port
+        self.process = civicmod_process("console", ["console"], settings)
+
+    def __enter__(self) -> ConsoleProcess:
+        self.process.start()
+        wait_for(self._answers, 60, f"civicmod console on port {self.port}")
+        return self
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            assert self.process.alive(), f"the console exited: see {self.process.log_path}"
+            return False
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.process.stop()
+
+
 class Reply:
     """One HTTP answer."""
 
@@ -109,7 +137,7 @@ class Reply:
 class Client:
     """A user agent: cookies kept by hand, redirects returned, not followed."""
 
-    def __init__(self, console: RunningConsole) -> None:
+    def __init__(self, console: RunningConsole | ConsoleProcess) -> None:
         self.port = console.port
         self.cookies: dict[str, str] = {}
 

@@ -1,4 +1,4 @@
-"""Who may use the console, checked over HTTP on a real console with the real broker:
+"""Who may use the console, checked over HTTP on ``civicmod console`` with the real broker:
 login, cookies, the rate limit, roles on every kind of route, CSRF, and the audit trail."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pipeline.settings import Settings
 from tests.integration.console_helpers import (
     PASSWORD,
     Client,
-    RunningConsole,
+    ConsoleProcess,
     add_user,
     console_settings,
 )
@@ -42,7 +42,7 @@ def test_login_roles_csrf_and_audit(stack: Settings, tmp_path: Path) -> None:
     assert "saved" in add_user(settings, "mia", "moderator")
     add_user(settings, "otto", "officer")
     add_user(settings, "ada", "admin")
-    with RunningConsole(settings) as console:
+    with ConsoleProcess(settings) as console:  # `civicmod console`, as `up` starts it
         anonymous = Client(console)
         assert anonymous.get("/").status == 303
         assert anonymous.get("/records/export").header("Location") == "/login"
