@@ -40,6 +40,8 @@ from civicmod.console.users import UserStore, users_path
 from pipeline.desk import ActionDesk
 from pipeline.settings import Settings
 
+SHUTDOWN_SECONDS = 5.0
+"""How long a stopping console waits for open requests (live queue streams never end)."""
 STATIC = {"console.css": "text/css", "console.js": "text/javascript"}
 
 
@@ -135,4 +137,4 @@ async def _stop(app: web.Application) -> None:
 def serve_console(settings: Settings) -> None:
     """Serve the console on ``console.host``:``console.port`` until interrupted."""
     web.run_app(build_console_app(settings), host=settings.console.host,
-                port=settings.console.port, print=None)
+                port=settings.console.port, print=None, shutdown_timeout=SHUTDOWN_SECONDS)
