@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import http.client
 import re
-import socket
 import threading
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -27,6 +26,7 @@ from pipeline.settings import ConsoleSettings, ModerationSettings, Settings
 from tests.integration.helpers import wait_for
 
 PASSWORD = "correct horse battery staple"
+ATTEMPTS = 3
 
 
 def console_settings(settings: Settings, folder: Path, team: str, **console: Any) -> Settings:
@@ -69,7 +69,14 @@ class RunningConsole:
     async def _start(self) -> None:
         self.runner = web.AppRunner(build_console_app(self.settings))
         await self.runner.setup()
-        await web.TCPSite(self.runner, "127.0.0.1", self.port).start()
+        for attempt in range(ATTEMPTS):
+            try:
+                await web.TCPSite(self.runner, "127.0.0.1", self.port).start()
+                return
+            except OSError:  # a parallel test took the port first
+                if attempt == ATTEMPTS - 1:
+                    raise
+                self.port = free_port()
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -86,24 +93,37 @@ class RunningConsole:
 
 
 class ConsoleProcess:
-    """``civicmod console`` as a child process (what ``civicmod up`` starts)."""
+    """``civicmod console`` as a child process (what ``civicmod up`` starts), on a port free
+    when it starts (another port if a parallel test took that one first)."""
 
     def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.port = settings.console.port
         self.process = civicmod_process("console", ["console"], settings)
 
     def __enter__(self) -> ConsoleProcess:
-        self.process.start()
-        wait_for(self._answers, 60, f"civicmod console on port {self.port}")
-        return self
+        for _ in range(ATTEMPTS):
+            self.process = civicmod_process("console", ["console"], self.settings)
+            self.process.start()
+            if wait_for(self._state, 60, f"civicmod console on port {self.port}") == "up":
+                return self
+            self.port = free_port()
+            self.settings = self.settings.model_copy(update={
+                "console": self.settings.console.model_copy(update={"port": self.port})})
+        raise AssertionError(f"the console did not start: see {self.process.log_path}")
 
-    def _answers(self) -> bool:
+    def _state(self) -> str:
+        """``up`` (our console answers), ``gone`` (it exited) or "" (not yet)."""
+        if not self.process.alive():
+            return "gone"
         try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                return True
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+            connection.request("GET", "/login")
+            page = connection.getresponse().read()
+            connection.close()
         except OSError:
-            assert self.process.alive(), f"the console exited: see {self.process.log_path}"
-            return False
+            return ""
+        return "up" if b'name="login_token"' in page and self.process.alive() else ""
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:

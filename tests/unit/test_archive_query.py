@@ -7,10 +7,12 @@ import io
 import json
 from datetime import UTC, date, datetime
 
+import duckdb
 import pytest
 
+from sinks.index import SCHEMA
 from sinks.output import cell, write_csv, write_jsonl
-from sinks.search import Query, QueryError, parse_query
+from sinks.search import Query, QueryError, parse_query, search
 
 
 def test_query_words_parse_to_filters_and_back() -> None:
@@ -54,3 +56,15 @@ def test_output_formats_flatten_lists_and_times() -> None:
     write_jsonl(rows, stream)
     assert json.loads(stream.getvalue())["categories"] == ["a", "g"]
     assert cell(None) == "" and cell({"b": 1}) == '{"b": 1}'
+
+
+def test_search_pages_through_results_in_creation_order() -> None:
+    db = duckdb.connect()
+    db.execute(SCHEMA)
+    for n in range(5):
+        db.execute("INSERT INTO comments (comment_id, platform, page, post, author_id, text, "
+                   "created_at, verdict, categories) VALUES (?, 'fb', 'p', 'x', 'u', 't', ?, "
+                   "'allow', [])", [f"c{n}", datetime(2026, 4, 1, n, tzinfo=UTC)])
+    pages = [[row["comment_id"] for row in search(db, Query(), 2, offset)]
+             for offset in (0, 2, 4, 6)]
+    assert pages == [["c0", "c1"], ["c2", "c3"], ["c4"], []]
