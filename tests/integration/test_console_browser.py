@@ -10,11 +10,14 @@ import hashlib
 import json
 import zipfile
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
+from kafka import KafkaProducer
 
+from pipeline.actions import Standing
 from pipeline.ingest import CommentProducer, IngestCounts
 from pipeline.settings import Settings
 from sinks.index import Indexer, connect
@@ -38,6 +41,17 @@ def post_comments(settings: Settings) -> None:
             "post": "p-9", "author_id": f"u-br{n}", "author_name": "Pat Browser",
             "text": text, "created_at": now}, "test", IngestCounts())
     producer.flush()
+    producer.close()
+
+
+def recommend_ban(settings: Settings, author_key: str) -> None:
+    """A ban recommendation for ``author_key`` on the queue (as the worker would send)."""
+    standing = Standing(author_key=author_key, event="removed", cause="test", violations=3,
+                        threshold=3, window_days=90, recommendation="ban",
+                        reasons=("Ban recommended under E.1.i",), as_of=datetime.now(UTC))
+    producer = KafkaProducer(bootstrap_servers=settings.kafka.bootstrap_servers, acks="all")
+    producer.send(settings.topics.sanctions, key=author_key.encode(),
+                  value=standing.to_json_bytes()).get(timeout=30)
     producer.close()
 
 
@@ -95,6 +109,17 @@ def test_moderator_and_officer_in_a_browser(stack: Settings, tmp_path: Path) -> 
             page.wait_for_url(f"{base}/queue*")
             assert page.get_by_role("link", name="br-0").count() == 0
 
+            recommend_ban(pipeline, "facebook:u-br0")
+            page.get_by_role("link", name="ban? facebook:u-br0").wait_for(timeout=30_000)
+            page.keyboard.press("n")
+            page.wait_for_url("**/queue/item/**")
+            assert "Ban recommendation" in page.locator("h1").inner_text()
+            page.keyboard.press("b")
+            page.keyboard.type("three removals in a week")
+            page.keyboard.press("Enter")
+            page.wait_for_url(f"{base}/queue*")
+            assert page.get_by_role("link", name="ban? facebook:u-br0").count() == 0
+
             refused = page.goto(f"{base}/records/export?text=shit")
             assert refused is not None and refused.status == 403
             page.goto(f"{base}/")
@@ -148,12 +173,13 @@ def test_moderator_and_officer_in_a_browser(stack: Settings, tmp_path: Path) -> 
             page.goto(f"{base}/admin/users")
             check(page, shots, "users")
 
-        audit = wait_for(lambda: archived_audit(pipeline, tmp_path), 60,
-                         "the console's audit records archived")
-        assert ("login", "mia") in audit and ("login", "otto") in audit
-        assert ("moderate", "mia") in audit and ("export", "otto") in audit
-        assert ("refused", "mia") in audit and ("hold", "ada") in audit
-        assert ("hold", "ada (console)") in archived_holds(pipeline, tmp_path)
+        expected = {"audit": {("login", "mia"), ("login", "otto"), ("moderate", "mia"),
+                              ("export", "otto"), ("refused", "mia"), ("hold", "ada")},
+                    "action": {("remove", "mia"), ("ban", "mia")},
+                    "hold": {("hold", "ada (console)")}}
+        for kind, wanted in expected.items():
+            wait_for(partial(has_archived, pipeline, tmp_path, kind, wanted), 60,
+                     f"the {kind} records archived")
     finally:
         worker.stop()
         sink.stop()
@@ -172,23 +198,19 @@ def check_bundle(bundle: Path) -> None:
         assert len(sums) >= 5
 
 
-def archived_holds(settings: Settings, folder: Path) -> set[tuple[str, str]]:
-    """(kind, by) of the hold records in the archive's records series."""
-    db = connect(folder / "audit-index.duckdb")
-    try:
-        rows = db.execute("SELECT kind, actor FROM events WHERE kind = 'hold'").fetchall()
-    finally:
-        db.close()
-    return {(kind, by) for kind, by in rows}
+def has_archived(settings: Settings, folder: Path, kind: str,
+                 wanted: set[tuple[str, str]]) -> bool:
+    """True once every ``wanted`` (action, actor) of ``kind`` is archived."""
+    return wanted <= archived(settings, folder, kind)
 
 
-def archived_audit(settings: Settings, folder: Path) -> set[tuple[str, str]] | None:
-    """(action, actor) of every audit record in the archive, once the moderation is there."""
-    db = connect(folder / "audit-index.duckdb")
+def archived(settings: Settings, folder: Path, kind: str) -> set[tuple[str, str]]:
+    """(action, actor) of the archived events of ``kind`` (audit, action, hold), read
+    through an index of the test's own brought up to date first."""
+    db = connect(folder / "test-index.duckdb")
     try:
         Indexer(archive_store(settings), RetentionSeries(settings), db).update()
-        rows = db.execute("SELECT action, actor FROM events WHERE kind = 'audit'").fetchall()
+        rows = db.execute("SELECT action, actor FROM events WHERE kind = ?", [kind]).fetchall()
     finally:
         db.close()
-    found = {(action, actor) for action, actor in rows}
-    return found if ("hold", "ada") in found else None
+    return {(action, actor) for action, actor in rows}
