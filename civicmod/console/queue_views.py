@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 
 from civicmod.console.audit import audit_record
-from civicmod.console.keys import AUDITOR, DESK, LIVE, QUEUE
+from civicmod.console.keys import AUDITOR, DESK, LIVE, QUEUE, READER
 from civicmod.console.queue import Conflict, Entry
 from civicmod.console.security import allow, remote, session_of
 from civicmod.review import segments
 from pipeline.actions import Standing
 from pipeline.desk import ActionRequest, InvalidAction, OneComment
 from pipeline.records import CATEGORY_NAMES
+from sinks.search import Query, search
 
 HEARTBEAT_SECONDS = 15.0
+THREAD = 8
+"""How many other archived comments of the same post an item shows."""
 ORDERS = ("newest", "severity")
 
 
@@ -90,7 +94,7 @@ async def item_page(request: web.Request) -> web.Response:
         if found is None:
             return _render_gone(request, str(exc))
         entry, conflict = found, str(exc)
-    return _render_item(request, entry, conflict=conflict)
+    return await _render_item(request, entry, conflict=conflict)
 
 
 @allow("moderator")
@@ -116,7 +120,7 @@ async def act(request: web.Request) -> web.Response:
         found = service.get(item_id)
         if found is None:
             return _render_gone(request, str(exc), status=409)
-        return _render_item(request, found, conflict=str(exc), status=409)
+        return await _render_item(request, found, conflict=str(exc), status=409)
     kind = str(form.get("kind", ""))
     item = entry.item
     author_target = kind == "ban" or isinstance(item, Standing)
@@ -133,7 +137,7 @@ async def act(request: web.Request) -> web.Response:
         await request.app[AUDITOR].write(audit_record(
             "moderate", me, session.user.role, remote(request), "refused", kind=kind,
             target=target, item=item_id, error=str(exc)))
-        return _render_item(request, entry, error=str(exc), status=400)
+        return await _render_item(request, entry, error=str(exc), status=400)
     service.done(item_id, me, action.kind)
     await request.app[AUDITOR].write(audit_record(
         "moderate", me, session.user.role, remote(request), "ok", kind=action.kind,
@@ -141,14 +145,18 @@ async def act(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/queue/next?done={action.kind}")
 
 
-def _render_item(request: web.Request, entry: Entry, conflict: str = "", error: str = "",
-                 status: int = 200) -> web.Response:
+async def _render_item(request: web.Request, entry: Entry, conflict: str = "",
+                       error: str = "", status: int = 200) -> web.Response:
     item = entry.item
-    context = {"entry": entry, "conflict": conflict, "error": error, "names": CATEGORY_NAMES,
-               "standing": isinstance(item, Standing), "item": item}
+    context: dict[str, Any] = {"entry": entry, "conflict": conflict, "error": error,
+                               "names": CATEGORY_NAMES, "standing": isinstance(item, Standing),
+                               "item": item}
     if not isinstance(item, Standing):
         context["segments"] = segments(item.comment.text, item.findings)
         context["found"] = sorted({f.category for f in item.findings})
+        thread = Query(platform=item.comment.platform, post=item.comment.post)
+        rows = await request.app[READER].run(lambda db: search(db, thread))
+        context["thread"] = [r for r in rows if r["comment_id"] != item.comment.id][-THREAD:]
     return aiohttp_jinja2.render_template("item.html", request, context, status=status)
 
 

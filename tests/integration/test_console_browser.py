@@ -96,6 +96,12 @@ def test_moderator_and_officer_in_a_browser(stack: Settings, tmp_path: Path) -> 
 
             page.keyboard.press("n")
             page.wait_for_url("**/queue/item/**")
+
+            def thread_shown() -> bool:
+                page.reload()
+                return "Thanks for plowing" in page.locator("#thread").inner_text()
+
+            wait_for(thread_shown, 30, "the other comments of the post on the item page")
             evidence = page.locator("mark.evidence", has_text="shit")
             assert evidence.count() == 1
             assert "vulgar language" in (evidence.get_attribute("title") or "")
