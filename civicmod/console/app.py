@@ -95,6 +95,7 @@ def _routes(router: web.UrlDispatcher) -> None:
     get("/records/holds", holds_views.holds_page)
     post("/records/holds", holds_views.hold_set)
     post("/records/holds/release", holds_views.hold_release)
+    get("/records/disposition", holds_views.disposition_page)
     get("/admin/users", admin_views.users_page)
     get("/admin/settings", admin_views.settings_page)
 

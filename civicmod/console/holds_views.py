@@ -1,5 +1,6 @@
-"""Legal holds: officers and administrators see them, administrators set and release them
-(``sinks.holds`` with the administrator's archive keys, as ``archive hold``)."""
+"""Legal holds and disposition: officers and administrators see the holds, administrators set
+and release them and review disposition (``sinks.holds``, ``sinks.disposition`` with the
+administrator's archive keys, as ``archive hold`` and ``archive disposition``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from aiohttp import web
 from civicmod.console.audit import audit_record
 from civicmod.console.keys import AUDITOR, READER, SETTINGS
 from civicmod.console.security import allow, remote, session_of
+from pipeline.records import utc_now
+from sinks.disposition import review
 from sinks.holds import active_holds, describe, matching, release_holds, set_hold
 
 
@@ -66,3 +69,13 @@ async def hold_release(request: web.Request) -> web.Response:
     if freed < 0:
         raise web.HTTPBadRequest(text=f"not released: {outcome}")
     raise web.HTTPSeeOther("/records/holds")
+
+
+@allow("admin")
+async def disposition_page(request: web.Request) -> web.Response:
+    """What passed retention: eligible, kept by a hold, still locked (``sinks.disposition``
+    review, as ``archive disposition`` without ``--confirm``)."""
+    reader, settings = request.app[READER], request.app[SETTINGS]
+    store = reader.store("admin")
+    found = await reader.run(lambda db: review(db, store, settings, utc_now()))
+    return aiohttp_jinja2.render_template("disposition.html", request, {"found": found})

@@ -31,6 +31,7 @@ ROUTES = [
     ("GET", "/records/exports/20260101T000000-o.zip", "officer"),
     ("POST", "/records/holds", "admin"),
     ("POST", "/records/holds/release", "admin"),
+    ("GET", "/records/disposition", "admin"),
     ("GET", "/admin/users", "admin"),
     ("GET", "/admin/settings", "admin"),
 ]
@@ -75,6 +76,9 @@ def test_login_roles_csrf_and_audit(stack: Settings, tmp_path: Path) -> None:
                     assert reply.status not in (401, 403), (name, method, path, reply.status)
                 else:
                     assert reply.status == 403, (name, method, path, reply.status)
+
+        disposition = clients["ada"].get("/records/disposition")
+        assert "0 eligible, 0 kept by a legal hold, 0 still locked" in disposition.text
 
         mia = clients["mia"]
         assert mia.post("/queue/item/x:0:1/act", {"kind": "keep"}).status == 403
