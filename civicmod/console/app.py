@@ -9,6 +9,7 @@ from typing import Any
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 from civicmod.console import (
     admin_views,
@@ -135,7 +136,17 @@ async def _stop(app: web.Application) -> None:
     app[AUDITOR].close()
 
 
+class PathOnlyAccessLog(AbstractAccessLogger):
+    """One line per request without its query string: search words never reach a log."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        """Log address, method, path, status and duration."""
+        self.logger.info("%s %s %s %d %.3fs", request.remote, request.method, request.path,
+                         response.status, time)
+
+
 def serve_console(settings: Settings) -> None:
     """Serve the console on ``console.host``:``console.port`` until interrupted."""
     web.run_app(build_console_app(settings), host=settings.console.host,
-                port=settings.console.port, print=None, shutdown_timeout=SHUTDOWN_SECONDS)
+                port=settings.console.port, print=None, shutdown_timeout=SHUTDOWN_SECONDS,
+                access_log_class=PathOnlyAccessLog)
