@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 
 from civicmod.console.users import User
 
+FORGET_ABOVE = 10_000
+"""Keys the limiter keeps before it forgets those without a failure in the window."""
+
 
 @dataclass
 class Session:
@@ -37,8 +40,11 @@ class SessionStore:
         self._sessions: dict[str, Session] = {}
 
     def open(self, user: User) -> Session:
-        """A new session for ``user``."""
-        session = Session(user, expires=time.monotonic() + self.seconds)
+        """A new session for ``user`` (expired ones are forgotten now)."""
+        now = time.monotonic()
+        for token in [t for t, s in self._sessions.items() if s.expires < now]:
+            del self._sessions[token]
+        session = Session(user, expires=now + self.seconds)
         self._sessions[session.token] = session
         return session
 
@@ -80,5 +86,8 @@ class LoginLimiter:
     def failed(self, *keys: str) -> None:
         """Count one failed login for each of ``keys``."""
         now = self.clock()
+        if len(self._failures) > FORGET_ABOVE:  # many names tried: forget the stale ones
+            for stale in [k for k, f in self._failures.items() if f[-1] <= now - self.window]:
+                del self._failures[stale]
         for key in keys:
             self._failures.setdefault(key, deque()).append(now)

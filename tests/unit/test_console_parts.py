@@ -68,6 +68,17 @@ def test_the_limiter_locks_a_key_for_the_window() -> None:
     assert limiter.retry_after("user:mia") == 0
 
 
+def test_the_limiter_forgets_stale_keys_when_many_names_are_tried(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("civicmod.console.sessions.FORGET_ABOVE", 2)
+    now = [0.0]
+    limiter = LoginLimiter(1, 60, clock=lambda: now[0])
+    limiter.failed("user:a", "user:b", "user:c")
+    now[0] = 61.0
+    limiter.failed("user:d")
+    assert sorted(limiter._failures) == ["user:d"]
+
+
 def test_sessions_have_their_own_tokens_and_end() -> None:
     sessions = SessionStore(minutes=5)
     one, two = sessions.open(User("mia", "moderator")), sessions.open(User("mia", "moderator"))
