@@ -21,8 +21,10 @@ KEPT = ("keep", "allow", "approve")
 
 COLUMNS = ("comment_id", "created_at", "platform", "page", "post", "parent", "author_id",
            "author_name", "status", "verdict", "categories", "on_hold", "text", "reasons",
-           "decided_at", "policy_version", "model_version", "object_key", "topic",
-           "partition", "offset")
+           "action_reason", "action_by", "decided_at", "policy_version", "model_version",
+           "object_key", "topic", "partition", "offset")
+"""``action_reason`` and ``action_by``: the reason and moderator of the comment's latest
+moderation action (empty when no moderator acted)."""
 
 
 class QueryError(ValueError):
@@ -107,6 +109,8 @@ _ACTION_SQL = {
 _SEARCH_SQL = """
 WITH acts AS (
     SELECT comment_id, arg_max(action, happened_at) AS last_action,
+           arg_max(record->>'reason', happened_at) AS last_reason,
+           arg_max(actor, happened_at) AS last_by,
            bool_or(action = 'remove') AS removed, bool_or(action = 'restore') AS restored,
            bool_or(action IN {kept}) AS kept
     FROM events WHERE kind = 'action' AND comment_id IS NOT NULL GROUP BY comment_id),
@@ -124,8 +128,8 @@ SELECT c.comment_id, c.created_at, c.platform, c.page, c.post, c.parent, c.autho
        c.verdict, c.categories,
        (c.comment_id IN (SELECT comment_id FROM holds)
         OR c.author_id IN (SELECT author_id FROM holds)) AS on_hold,
-       c.text, c.reasons, c.decided_at, c.policy_version, c.model_version, c.object_key,
-       c.topic, c."partition", c."offset"
+       c.text, c.reasons, a.last_reason, a.last_by, c.decided_at, c.policy_version,
+       c.model_version, c.object_key, c.topic, c."partition", c."offset"
 FROM comments c LEFT JOIN acts a USING (comment_id)
 WHERE {where}
 ORDER BY c.created_at, c.comment_id

@@ -140,6 +140,7 @@ def test_moderator_and_officer_in_a_browser(stack: Settings, tmp_path: Path) -> 
                     "removed" in page.locator("table.results").inner_text()
 
             wait_for(found, 60, "the removal archived and found by the officer")
+            assert f"removed by mia: {REASON}" in page.locator("table.results").inner_text()
             check(page, shots, "search")
             page.get_by_role("link", name="br-0").click()
             assert REASON in page.locator("#history").inner_text()

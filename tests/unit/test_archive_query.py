@@ -68,3 +68,11 @@ def test_search_pages_through_results_in_creation_order() -> None:
     pages = [[row["comment_id"] for row in search(db, Query(), 2, offset)]
              for offset in (0, 2, 4, 6)]
     assert pages == [["c0", "c1"], ["c2", "c3"], ["c4"], []]
+    for n, (kind, reason) in enumerate([("remove", "vulgar"), ("restore", "on appeal")]):
+        db.execute("INSERT INTO events (kind, comment_id, action, happened_at, actor, record) "
+                   "VALUES ('action', 'c1', ?, ?, ?, ?)",
+                   [kind, datetime(2026, 4, 2, n, tzinfo=UTC), f"m-{n}",
+                    json.dumps({"reason": reason})])
+    (row,) = search(db, Query(comment="c1"))
+    assert (row["status"], row["action_reason"], row["action_by"]) == \
+        ("restored", "on appeal", "m-1")
