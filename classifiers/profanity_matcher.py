@@ -20,25 +20,11 @@ import unicodedata
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
+from classifiers.confusables import CONFUSABLES
 from classifiers.profanity_lexicon import Lexicon
 from classifiers.profanity_trie import ALLOWED, ALLOWED_CLASS, WordSet
 
 Kind = Literal["base", "addition", "obfuscation"]
-
-# Latin look-alikes from other scripts, folded before the obfuscation pass.
-_HOMOGLYPHS: dict[str, str] = {
-    # Cyrillic
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d",
-    "һ": "h", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ү": "y", "ӏ": "l", "ь": "b",
-    "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p", "С": "c",
-    "Т": "t", "У": "y", "Х": "x", "Ѕ": "s", "І": "i", "Ј": "j", "Ү": "y", "Ӏ": "l",
-    # Greek
-    "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
-    "υ": "u", "χ": "x", "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k",
-    "Μ": "m", "Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
-}  # fmt: skip
-
 
 # Before matching, a non-ASCII character that lowercases to an ASCII letter (the Kelvin sign)
 # becomes that letter, any other allowed one '"' (allowed, in no list word) and the rest NUL
@@ -77,8 +63,8 @@ class Match(NamedTuple):
 @lru_cache(maxsize=4096)
 def _fold(char: str) -> str:
     """The ASCII skeleton of one non-ASCII character ('' for invisible ones), else itself."""
-    if char in _HOMOGLYPHS:
-        return _HOMOGLYPHS[char]
+    if char in CONFUSABLES:
+        return CONFUSABLES[char]
     category = unicodedata.category(char)
     if category in ("Cf", "Mn", "Me"):
         return ""  # zero-width, bidi controls, soft hyphen, combining marks, variation selectors
