@@ -70,6 +70,14 @@ class IngestSettings(_Section):
     max_request_bytes: int = Field(default=1_048_576, ge=1024)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8088, ge=0, le=65535)
+    # The file/demo producer (kafka-python): Tansu stores every produce batch as one S3
+    # object, so large batches matter (issue 17).
+    producer_batch_bytes: int = Field(default=1_048_576, ge=16_384)
+    producer_linger_ms: int = Field(default=10, ge=0)
+    # `civicmod ingest` waits for the broker's acknowledgements every chunk_records lines,
+    # and waits at most broker_wait_seconds for an absent broker before it stops (issue 16).
+    chunk_records: int = Field(default=5000, ge=1)
+    broker_wait_seconds: float = Field(default=120.0, gt=0)
 
 
 class WorkerSettings(_Section):
