@@ -72,6 +72,14 @@ class IngestSettings(_Section):
     max_request_bytes: int = Field(default=1_048_576, ge=1024)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8088, ge=0, le=65535)
+    # The file/demo producer (kafka-python): Tansu stores every produce batch as one S3
+    # object, so large batches matter (issue 17).
+    producer_batch_bytes: int = Field(default=1_048_576, ge=16_384)
+    producer_linger_ms: int = Field(default=10, ge=0)
+    # `civicmod ingest` waits for the broker's acknowledgements every chunk_records lines,
+    # and waits at most broker_wait_seconds for an absent broker before it stops (issue 16).
+    chunk_records: int = Field(default=5000, ge=1)
+    broker_wait_seconds: float = Field(default=120.0, gt=0)
 
 
 class WorkerSettings(_Section):
@@ -81,6 +89,9 @@ class WorkerSettings(_Section):
     batch_size: int = Field(default=500, ge=1)
     batch_within_seconds: float = Field(default=0.5, gt=0)
     score_window_chars: int = Field(default=10_000, ge=100)
+    # Tansu stores every produce batch as one S3 object: Faust's 16 KiB default made the
+    # worker wait on acknowledgements (issue 17; docs/benchmarks.md).
+    producer_max_batch_size: int = Field(default=1_048_576, ge=16_384)
 
 
 class SinkSettings(_Section):
