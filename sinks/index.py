@@ -86,17 +86,17 @@ class Indexer:
     """Brings one index up to date with one archive bucket."""
 
     def __init__(
-        self, store: ArchiveStore, classifier: RetentionSeries,
+        self, store: ArchiveStore, retention: RetentionSeries,
         connection: duckdb.DuckDBPyConnection,
     ) -> None:
         self.store = store
-        self.classifier = classifier
+        self.retention = retention
         self.db = connection
 
     def update(self) -> UpdateResult:
         """Index every manifested object not indexed yet; apply recorded disposals."""
         result = UpdateResult()
-        pending = [key for topic in self.classifier.topics for key in self._new_manifests(topic)]
+        pending = [key for topic in self.retention.topics for key in self._new_manifests(topic)]
         for start in range(0, len(pending), BATCH):
             self._ingest(pending[start:start + BATCH], result)
         result.disposed = self._apply_disposals()
@@ -181,7 +181,7 @@ class Indexer:
         result.objects += len(rows)
 
     def _kinds(self) -> list[str]:
-        c = self.classifier
+        c = self.retention
         return [c.verdicts, c.deadletter, c.actions, c.sanctions, c.records]
 
     def _apply_disposals(self) -> int:

@@ -97,11 +97,11 @@ class _Stored:
 
 
 class Verifier:
-    """Verifies the archive of one classifier's series through one store (read-only)."""
+    """Verifies the archive of one set of retention series through one store (read-only)."""
 
-    def __init__(self, store: Store, classifier: RetentionSeries) -> None:
+    def __init__(self, store: Store, retention: RetentionSeries) -> None:
         self.store = store
-        self.classifier = classifier
+        self.retention = retention
 
     def run(self, since: date | None = None, until: date | None = None) -> Report:
         """Verify the date folders from ``since`` to ``until`` (inclusive; None: unbounded)."""
@@ -110,7 +110,7 @@ class Verifier:
     def cut(self, since: date | None = None, until: date | None = None) -> Cut:
         """List every manifest in range, now: the consistent cut :meth:`check` verifies."""
         at = self.store.server_time()
-        prefixes = [p for topic in self.classifier.topics
+        prefixes = [p for topic in self.retention.topics
                     for p in self._prefixes(f"{layout.MANIFEST_ROOT}{topic}/", since, until)]
         return Cut(at, since, until, take(self.store, prefixes))
 
@@ -119,7 +119,7 @@ class Verifier:
         since, until = cut.since, cut.until
         report = Report(since.isoformat() if since else None,
                         until.isoformat() if until else None, cut=cut.at.isoformat())
-        prefixes = [p for topic in self.classifier.topics
+        prefixes = [p for topic in self.retention.topics
                     for p in self._prefixes(layout.date_prefix(topic), since, until)]
         inventory = Inventory()
         inventory.merge(cut.manifests)
@@ -178,7 +178,7 @@ class Verifier:
 
     def _disposed(self) -> dict[str, str]:
         return {o["key"]: o["sha256"]
-                for record in archived_records(self.store, self.classifier.records)
+                for record in archived_records(self.store, self.retention.records)
                 if record.get("kind") == "disposal" for o in record.get("objects", [])}
 
     def _read_manifests(self, inventory: Inventory, report: Report) -> dict[str, _Stored]:
@@ -235,7 +235,7 @@ class Verifier:
                                        f"{manifest.object_sha256}")
             return
         lines = list(deserialize(body))
-        ids = tuple(self.classifier.record_id(line) for line in lines)
+        ids = tuple(self.retention.record_id(line) for line in lines)
         offsets = (lines[0]["offset"], lines[-1]["offset"]) if lines else (None, None)
         if ids != manifest.record_ids or offsets != (manifest.first_offset,
                                                      manifest.last_offset):
@@ -335,7 +335,7 @@ class Verifier:
         self, stored: dict[str, _Stored], since: date | None, until: date | None,
         report: Report,
     ) -> None:
-        topics = set(self.classifier.topics)
+        topics = set(self.retention.topics)
         for key in self._chain_head_keys(since, until):
             body = self.store.get_or_none(key)
             if body is None:
