@@ -16,6 +16,7 @@ from typing import IO, Any
 from kafka import KafkaProducer
 from kafka.producer.future import FutureRecordMetadata
 
+from pipeline.platform import PlatformAnswer, PlatformEvent
 from pipeline.records import Comment, DeadLetter
 from pipeline.settings import Settings
 from pipeline.validation import InvalidComment, comment_from_object, parse_comment
@@ -61,6 +62,13 @@ class CommentProducer:
         """Queue one dead letter for ``comments.deadletter``."""
         self.pending.append(
             self.producer.send(self.settings.topics.deadletter, value=letter.to_json_bytes())
+        )
+
+    def send_platform(self, record: PlatformEvent | PlatformAnswer, author_key: str) -> None:
+        """Queue one platform event or answer for ``platform.events`` (keyed by author)."""
+        self.pending.append(
+            self.producer.send(self.settings.topics.platform, key=author_key.encode("utf-8"),
+                               value=record.to_json_bytes())
         )
 
     def accept_raw(self, raw: bytes, source: str, counts: IngestCounts) -> InvalidComment | None:
