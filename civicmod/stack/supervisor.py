@@ -44,7 +44,8 @@ class Supervisor:
         self.effective = settings
 
     def start(self) -> Settings:
-        """Start services (when embedded), topics, then worker, sink, HTTP ingest and demo."""
+        """Start services (when embedded), topics, then worker, sink, HTTP ingest, the
+        configured platform sources and demo traffic."""
         effective = self.settings
         if self.settings.embedded.enabled:
             self.services = EmbeddedServices(self.settings)
@@ -57,6 +58,10 @@ class Supervisor:
             civicmod_process("sink", ["sink"], effective),
             civicmod_process("http", ["serve-http"], effective),
         ]
+        if effective.sources.configured:  # none configured: nothing changes (the demo)
+            self.children += [civicmod_process("sources", ["sources", "serve"], effective),
+                              civicmod_process("platform-actions", ["sources", "act"],
+                                               effective)]
         if self.demo_count:
             self.children.append(
                 civicmod_process(
