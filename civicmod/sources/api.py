@@ -76,6 +76,7 @@ class ApiClient:
         self.classify = classify
         self.headers = dict(headers)
         self.last_attempts = 0
+        self.backoff = wait_exponential_jitter(multiplier=0.5, max=settings.backoff_max_seconds)
 
     async def call(self, method: str, path: str, params: Mapping[str, Any] | None = None
                    ) -> Answer:
@@ -117,8 +118,7 @@ class ApiClient:
         return response.status, body
 
     def _wait(self, state: RetryCallState) -> float:
-        backoff = wait_exponential_jitter(initial=0.5, max=self.settings.backoff_max_seconds)
-        waited = backoff(state)
+        waited = self.backoff(state)
         exc = state.outcome.exception() if state.outcome else None
         asked = exc.retry_after if isinstance(exc, ApiError) and exc.retry_after else 0.0
         return min(max(waited, asked), self.settings.backoff_max_seconds)

@@ -48,7 +48,7 @@ class Ledger:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(path), timeout=30.0)
+        self.db = sqlite3.connect(str(path), timeout=30.0, check_same_thread=False)
         self.db.executescript(_SCHEMA)
         self.db.commit()
 
