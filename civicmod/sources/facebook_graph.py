@@ -97,19 +97,22 @@ class FacebookPoller:
         token expired or whose rate limit outlasts the retries stops; its cursor stays."""
         produced = 0
         for page in self.settings.facebook_pages:
-            try:
-                produced += await self.poll_page(page, now or datetime.now(UTC))
-            except ApiError as exc:
-                log.error("facebook page %s: poll stopped (%s): %s", page,
-                          type(exc).__name__, exc)
+            produced += await self.poll_page(page, now or datetime.now(UTC))
         return produced
 
     async def poll_page(self, page: str, now: datetime) -> int:
         """Resume (or start) the pass over ``page``'s feed; return versions produced."""
+        counted = [0]
+        try:
+            await self._pass(page, now, counted)
+        except ApiError as exc:
+            log.error("facebook page %s: poll stopped (%s): %s", page, type(exc).__name__, exc)
+        return counted[0]
+
+    async def _pass(self, page: str, now: datetime, counted: list[int]) -> None:
         name = f"facebook:{page}:feed"
         state = self.ledger.cursor(name) or {
             "since": int((now - timedelta(days=self.settings.backfill_days)).timestamp())}
-        produced = 0
         while True:
             params: dict[str, Any] = {"since": state["since"], "fields": "id,created_time",
                                       "limit": 25}
@@ -117,11 +120,11 @@ class FacebookPoller:
                 params["after"] = state["after"]
             feed = (await self.client.call("GET", f"{page}/feed", params)).body
             for post in feed.get("data", []):
-                produced += await self.poll_post(page, str(post["id"]), now)
+                counted[0] += await self.poll_post(page, str(post["id"]), now)
             after = (feed.get("paging") or {}).get("cursors", {}).get("after")
             if not (feed.get("paging") or {}).get("next") or not after:
                 self.ledger.set_cursor(name, None)
-                return produced
+                return
             state = {**state, "after": after}
             self.ledger.set_cursor(name, state)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -65,6 +66,9 @@ class GraphState:
     blocked: dict[str, set[str]] = field(default_factory=dict)
     calls: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
     faults: list[web.Response] = field(default_factory=list)
+    traps: list[tuple[Callable[[web.Request], bool], web.Response]] = field(
+        default_factory=list)
+    """One-shot faults answering the first request that matches."""
 
     def add_post(self, page: str, post: str, created_ts: int) -> None:
         """A post on ``page`` created at Unix time ``created_ts``."""
@@ -122,6 +126,10 @@ async def _guard(request: web.Request, handler: Any) -> web.StreamResponse:
         return expired()
     if state.faults:
         return state.faults.pop(0)
+    for n, (matches, response) in enumerate(state.traps):
+        if matches(request):
+            del state.traps[n]
+            return response
     response: web.StreamResponse = await handler(request)
     return response
 
