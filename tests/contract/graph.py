@@ -126,10 +126,10 @@ async def _guard(request: web.Request, handler: Any) -> web.StreamResponse:
         return expired()
     if state.faults:
         return state.faults.pop(0)
-    for n, (matches, response) in enumerate(state.traps):
+    for n, (matches, trapped) in enumerate(state.traps):
         if matches(request):
             del state.traps[n]
-            return response
+            return trapped
     response: web.StreamResponse = await handler(request)
     return response
 
