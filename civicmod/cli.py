@@ -19,6 +19,7 @@ from rich.table import Table
 from civicmod import model_cli, moderator_cli
 from civicmod.archive_cli import archive_app
 from civicmod.bootstrap import cli_settings, cli_store, console
+from civicmod.sources_cli import sources_app
 
 app = typer.Typer(help="civicmod: moderation and public-records archiving of public comments.")
 app.command("review")(moderator_cli.review)
@@ -31,6 +32,7 @@ topics_app = typer.Typer(help="Manage the Kafka topics.")
 app.add_typer(config_app, name="config")
 app.add_typer(topics_app, name="topics")
 app.add_typer(archive_app, name="archive")
+app.add_typer(sources_app, name="sources")
 
 
 @config_app.command("show")

@@ -21,6 +21,7 @@ from kafka.errors import KafkaError, KafkaTimeoutError
 from kafka.producer.future import FutureRecordMetadata
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
+from pipeline.platform import PlatformAnswer, PlatformEvent
 from pipeline.records import Comment, DeadLetter
 from pipeline.settings import Settings
 from pipeline.validation import InvalidComment, comment_from_object, parse_comment
@@ -115,6 +116,11 @@ class CommentProducer:
             self._resend(item)
         with self.lock:
             self.pending.append(item)
+
+    def send_platform(self, record: PlatformEvent | PlatformAnswer, author_key: str) -> None:
+        """Queue one platform event or answer for ``platform.events`` (keyed by author)."""
+        self._send(_Pending(self.settings.topics.platform, author_key.encode("utf-8"),
+                            record.to_json_bytes(), self.tag, None))
 
     def accept_raw(self, raw: bytes, source: str, counts: IngestCounts) -> InvalidComment | None:
         """Validate ``raw`` and queue it as a comment or a dead letter; return the error."""

@@ -31,6 +31,24 @@ def civicmod_process(
     return ManagedProcess(name, argv, settings.embedded.state_dir / "logs" / f"{name}.log", env)
 
 
+def children(settings: Settings, demo_rate: float = 0.0, demo_count: int = 0
+             ) -> list[ManagedProcess]:
+    """The processes ``up`` runs, in start order: worker, sink, HTTP ingest, the platform
+    sources and their actions when a platform is configured (else nothing more), demo."""
+    processes = [
+        civicmod_process("worker", ["worker"], settings),
+        civicmod_process("sink", ["sink"], settings),
+        civicmod_process("http", ["serve-http"], settings),
+    ]
+    if settings.sources.configured:
+        processes += [civicmod_process("sources", ["sources", "serve"], settings),
+                      civicmod_process("platform-actions", ["sources", "act"], settings)]
+    if demo_count:
+        processes.append(civicmod_process(
+            "demo", ["demo", "--rate", str(demo_rate), "--count", str(demo_count)], settings))
+    return processes
+
+
 class Supervisor:
     """Owns every process of a running stack."""
 
@@ -44,7 +62,8 @@ class Supervisor:
         self.effective = settings
 
     def start(self) -> Settings:
-        """Start services (when embedded), topics, then worker, sink, HTTP ingest and demo."""
+        """Start services (when embedded), topics, then worker, sink, HTTP ingest, the
+        configured platform sources and demo traffic."""
         effective = self.settings
         if self.settings.embedded.enabled:
             self.services = EmbeddedServices(self.settings)
@@ -52,19 +71,7 @@ class Supervisor:
         else:
             create_topics(effective)
         self.effective = effective
-        self.children = [
-            civicmod_process("worker", ["worker"], effective),
-            civicmod_process("sink", ["sink"], effective),
-            civicmod_process("http", ["serve-http"], effective),
-        ]
-        if self.demo_count:
-            self.children.append(
-                civicmod_process(
-                    "demo",
-                    ["demo", "--rate", str(self.demo_rate), "--count", str(self.demo_count)],
-                    effective,
-                )
-            )
+        self.children = children(effective, self.demo_rate, self.demo_count)
         for child in self.children:
             child.start()
         return effective
