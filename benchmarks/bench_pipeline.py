@@ -532,6 +532,7 @@ def main() -> None:
     section = report(results, command)
     print(section)
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2))
     if args.img:
         charts(results, args.img)
