@@ -68,9 +68,9 @@ ROLE_STEMS = stems(
 )
 
 
-def is_named_person(match: re.Match[str]) -> bool:
-    """Whether a :data:`PERSON` match names a person (a bare name uses no stop word)."""
+def is_named_person(match: re.Match[str], not_names: frozenset[str]) -> bool:
+    """Whether a :data:`PERSON` match names a person (a bare name uses none of ``not_names``)."""
     bare = match.group("bare")
     if bare is None:
         return True
-    return not any(word.lower() in NOT_NAMES for word in bare.split())
+    return not any(word.lower() in not_names for word in bare.split())

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from classifiers.masking import initials
-from classifiers.patterns import PERSON, is_named_person
+from classifiers.patterns import NOT_NAMES, PERSON, is_named_person
 from classifiers.rules import Hit, RuleDetector, stems
 from classifiers.textnorm import NormText
 
@@ -83,6 +83,10 @@ class PersonFactRule:
     label: str
     fact: str
     triggers: frozenset[str]
+    score: float = SCORE
+    person: re.Pattern[str] = _PERSON_BEFORE
+    lookback: int = LOOKBACK
+    not_names: frozenset[str] = NOT_NAMES
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -91,19 +95,15 @@ class PersonFactRule:
     def find(self, doc: NormText) -> Iterator[Hit]:
         """Two hits per match: the person (initials only) and the fact."""
         for fact in self.regex.finditer(doc.lower):
-            offset = max(0, fact.start() - LOOKBACK)
-            person = _PERSON_BEFORE.search(doc.text, offset, fact.start())
-            if person is None or not is_named_person(person):
+            offset = max(0, fact.start() - self.lookback)
+            person = self.person.search(doc.text, offset, fact.start())
+            if person is None or not is_named_person(person, self.not_names):
                 continue
             start, end = person.span("person")
             a, b = doc.span(start, end)
-            yield Hit(self.label, SCORE, a, b, initials(doc.excerpt(start, end)))
+            yield Hit(self.label, self.score, a, b, initials(doc.excerpt(start, end)))
             a, b = doc.span(*fact.span())
-            yield Hit(self.label, SCORE, a, b, doc.excerpt(*fact.span()))
-
-    def fingerprint(self) -> str:
-        """The label, score and patterns."""
-        return f"{self.label}|{SCORE}|{LOOKBACK}|{_PERSON_BEFORE.pattern}|{self.regex.pattern}"
+            yield Hit(self.label, self.score, a, b, doc.excerpt(*fact.span()))
 
 
 MEDICAL_STEMS = stems(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from stdnum import iban, luhn
 from stdnum.us import rtn, ssn
@@ -23,7 +24,8 @@ from classifiers import masking
 from classifiers.rules import Hit, RuleDetector, stems
 from classifiers.textnorm import NUMBER_STEM, NormText
 
-CONTEXT_CHARS = 60
+CONTEXT_WINDOW = (60, 20)
+"""Characters before and after a candidate number in which its context words count."""
 CARD_CONTEXT = re.compile(
     r"\b(?:card|cc|visa|mastercard|master\s+card|amex|american\s+express|discover|debit|credit|"
     r"cvv|cvc|exp(?:iry|iration|ires)?)\b"
@@ -64,9 +66,10 @@ def card_issuer(digits: str) -> str | None:
     return None
 
 
-def _before(doc: NormText, start: int, end: int) -> str:
-    """The lower-case text around a candidate: the context words a number needs."""
-    return doc.lower[max(0, start - CONTEXT_CHARS) : end + 20]
+def _around(doc: NormText, start: int, end: int, window: tuple[int, int]) -> str:
+    """The lower-case text around a candidate: where the context words a number needs count."""
+    before, after = window
+    return doc.lower[max(0, start - before) : end + after]
 
 
 def _hit(doc: NormText, label: str, score: float, start: int, end: int, shown: str) -> Hit:
@@ -74,102 +77,122 @@ def _hit(doc: NormText, label: str, score: float, start: int, end: int, shown: s
     return Hit(label, score, a, b, shown)
 
 
+@dataclass(frozen=True)
 class CardRule:
-    """Luhn-valid card numbers: 0.95 with an issuer's prefix, 0.85 beside card words."""
+    """Luhn-valid card numbers: ``score`` with an issuer's prefix, else beside card words."""
 
-    label = "card number (Luhn-valid)"
-    triggers = frozenset({NUMBER_STEM})
+    label: str = "card number (Luhn-valid)"
+    issuer_label: str = "card number (Luhn-valid, {})"
+    score: float = 0.95
+    context_score: float = 0.85
+    pattern: re.Pattern[str] = _CARD
+    context: re.Pattern[str] = CARD_CONTEXT
+    window: tuple[int, int] = CONTEXT_WINDOW
+    triggers: frozenset[str] = frozenset({NUMBER_STEM})
 
     def find(self, doc: NormText) -> Iterator[Hit]:
         """Hits for card numbers, masked to the last four digits."""
-        for m in _CARD.finditer(doc.lower):
+        for m in self.pattern.finditer(doc.lower):
             digits = re.sub(r"\D", "", m.group())
             if len(set(digits)) < 2 or not luhn.is_valid(digits):
                 continue
             issuer = card_issuer(digits)
             if issuer is not None:
-                label, score = f"card number (Luhn-valid, {issuer})", 0.95
-            elif CARD_CONTEXT.search(_before(doc, m.start(), m.end())):
-                label, score = self.label, 0.85
+                label, score = self.issuer_label.format(issuer), self.score
+            elif self.context.search(_around(doc, m.start(), m.end(), self.window)):
+                label, score = self.label, self.context_score
             else:
                 continue
             yield _hit(doc, label, score, m.start(), m.end(), masking.last_four(m.group()))
 
-    def fingerprint(self) -> str:
-        """Patterns and scores."""
-        return f"{self.label}|0.95|0.85|{_CARD.pattern}|{CARD_CONTEXT.pattern}"
 
-
+@dataclass(frozen=True)
 class NineDigitRule:
-    """US Social Security numbers and ABA routing numbers, valid per python-stdnum."""
+    """US Social Security numbers and ABA routing numbers, valid per python-stdnum.
 
-    label = "US Social Security number"
-    triggers = frozenset({NUMBER_STEM})
+    An SSN-shaped number ("123-45-6789") scores ``score`` with SSN words near it, else
+    ``shaped_score``; nine digits in a row need SSN words (``plain_score``) or routing words
+    (``routing_score``).
+    """
+
+    label: str = "US Social Security number"
+    routing_label: str = "bank routing number (ABA)"
+    score: float = 0.95
+    shaped_score: float = 0.85
+    plain_score: float = 0.9
+    routing_score: float = 0.75
+    shaped: re.Pattern[str] = _SSN_SHAPED
+    nine: re.Pattern[str] = _NINE
+    ssn_context: re.Pattern[str] = SSN_CONTEXT
+    routing_context: re.Pattern[str] = ROUTING_CONTEXT
+    window: tuple[int, int] = CONTEXT_WINDOW
+    triggers: frozenset[str] = frozenset({NUMBER_STEM})
 
     def find(self, doc: NormText) -> Iterator[Hit]:
         """Hits for SSNs (masked ***-**-6789) and routing numbers (masked *****0015)."""
-        for m in _SSN_SHAPED.finditer(doc.lower):
+        for m in self.shaped.finditer(doc.lower):
             if ssn.is_valid(re.sub(r"\D", "", m.group())):
-                named = SSN_CONTEXT.search(_before(doc, m.start(), m.end()))
-                yield _hit(doc, self.label, 0.95 if named else 0.85, m.start(), m.end(),
-                           masking.ssn(m.group()))
-        for m in _NINE.finditer(doc.lower):
-            around = _before(doc, m.start(), m.end())
-            if ROUTING_CONTEXT.search(around) and rtn.is_valid(m.group()):
-                yield _hit(doc, "bank routing number (ABA)", 0.75, m.start(), m.end(),
+                named = self.ssn_context.search(_around(doc, m.start(), m.end(), self.window))
+                score = self.score if named else self.shaped_score
+                yield _hit(doc, self.label, score, m.start(), m.end(), masking.ssn(m.group()))
+        for m in self.nine.finditer(doc.lower):
+            around = _around(doc, m.start(), m.end(), self.window)
+            if self.routing_context.search(around) and rtn.is_valid(m.group()):
+                yield _hit(doc, self.routing_label, self.routing_score, m.start(), m.end(),
                            masking.last_four(m.group()))
-            elif SSN_CONTEXT.search(around) and ssn.is_valid(m.group()):
-                yield _hit(doc, self.label, 0.9, m.start(), m.end(), masking.ssn(m.group()))
-
-    def fingerprint(self) -> str:
-        """Patterns and scores."""
-        return (f"{self.label}|0.95|0.85|0.9|0.75|{_SSN_SHAPED.pattern}|{_NINE.pattern}|"
-                f"{SSN_CONTEXT.pattern}|{ROUTING_CONTEXT.pattern}")
+            elif self.ssn_context.search(around) and ssn.is_valid(m.group()):
+                yield _hit(doc, self.label, self.plain_score, m.start(), m.end(),
+                           masking.ssn(m.group()))
 
 
+@dataclass(frozen=True)
 class AccountRule:
-    """A number given as an account number: 0.9 beside bank words, else 0.7."""
+    """A number given as an account number: ``score`` beside bank words, else ``plain_score``."""
 
-    label = "bank account number"
-    triggers = stems("account", "acct", "acc")
+    label: str = "bank account number"
+    plain_label: str = "account number"
+    score: float = 0.9
+    plain_score: float = 0.7
+    pattern: re.Pattern[str] = _ACCOUNT
+    bank_context: re.Pattern[str] = BANK_CONTEXT
+    min_digits: int = 6
+    window: tuple[int, int] = CONTEXT_WINDOW
+    triggers: frozenset[str] = stems("account", "acct", "acc")
 
     def find(self, doc: NormText) -> Iterator[Hit]:
         """Hits for account numbers, masked to the last four digits."""
-        for m in _ACCOUNT.finditer(doc.lower):
+        for m in self.pattern.finditer(doc.lower):
             digits = re.sub(r"\D", "", m.group(1))
-            if len(digits) < 6 or (luhn.is_valid(digits) and card_issuer(digits)):
+            if len(digits) < self.min_digits or (luhn.is_valid(digits) and card_issuer(digits)):
                 continue  # too short to be one, or a card number (the card rule has it)
-            banked = BANK_CONTEXT.search(_before(doc, m.start(), m.end()))
-            label, score = (self.label, 0.9) if banked else ("account number", 0.7)
+            banked = self.bank_context.search(_around(doc, m.start(), m.end(), self.window))
+            label, score = (self.label, self.score) if banked else (
+                self.plain_label, self.plain_score)
             start, end = m.span(1)
             yield _hit(doc, label, score, start, end, masking.last_four(m.group(1)))
 
-    def fingerprint(self) -> str:
-        """Pattern and scores."""
-        return f"{self.label}|0.9|0.7|{_ACCOUNT.pattern}|{BANK_CONTEXT.pattern}"
 
-
+@dataclass(frozen=True)
 class IbanRule:
     """International bank account numbers with a valid ISO 13616 check (python-stdnum)."""
 
-    label = "IBAN"
-    triggers = frozenset({NUMBER_STEM})
+    label: str = "IBAN"
+    score: float = 0.95
+    pattern: re.Pattern[str] = _IBAN
+    min_chars: int = 15
+    triggers: frozenset[str] = frozenset({NUMBER_STEM})
 
     def find(self, doc: NormText) -> Iterator[Hit]:
         """Hits for IBANs, masked to country code and last four characters."""
-        for m in _IBAN.finditer(doc.lower):
+        for m in self.pattern.finditer(doc.lower):
             groups = m.group().split(" ")
-            while groups and len("".join(groups)) >= 15:  # drop words caught after the IBAN
+            while groups and len("".join(groups)) >= self.min_chars:  # drop words caught after
                 candidate = " ".join(groups)
                 if iban.is_valid(candidate.upper()):
-                    yield _hit(doc, self.label, 0.95, m.start(), m.start() + len(candidate),
-                               masking.iban(candidate))
+                    yield _hit(doc, self.label, self.score, m.start(),
+                               m.start() + len(candidate), masking.iban(candidate))
                     break
                 groups.pop()
-
-    def fingerprint(self) -> str:
-        """Pattern and score."""
-        return f"{self.label}|0.95|{_IBAN.pattern}"
 
 
 class FinancialNumberDetector(RuleDetector):

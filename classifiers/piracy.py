@@ -150,4 +150,4 @@ class CopyrightDetector(RuleDetector):
     def __init__(self, settings: DetectorSettings | None = None) -> None:
         settings = settings or DetectorSettings()
         rules = [*PIRACY_RULES, PAYWALL_RULE, town_name_rule(settings.names)]
-        super().__init__("copyright", "f", rules, config=settings.names)
+        super().__init__("copyright", "f", rules)

@@ -6,6 +6,10 @@ where the matched words are themselves sensitive). A rule names *trigger stems*,
 letters of a word its pattern cannot match without (``"#"``: any digit); the detector only runs
 the rules whose stems occur in the comment, so a clean comment costs one set intersection.
 
+A rule is a frozen dataclass whose fields are everything it scores with: its labels, scores,
+patterns, windows and word lists. :func:`fingerprint` is built from those same fields, so
+changing a score or a pattern always changes the detector version.
+
 Scores estimate how often a hit of that sub-kind is a real violation (see docs/detectors.md).
 A detector turns the hits of one comment into at most one finding: the best hit per label, then
 either the maximum (each sub-kind suffices alone, and weak hits must not add up to an automatic
@@ -17,9 +21,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import Field, dataclass, field, fields, is_dataclass
 from itertools import islice
-from typing import Literal, Protocol
+from types import FunctionType
+from typing import Any, ClassVar, Literal, Protocol
 
 from classifiers.textnorm import STEM, NormText, normalize
 from pipeline.records import Category, Evidence, Finding
@@ -41,7 +46,12 @@ class Hit:
 
 
 class Rule(Protocol):
-    """Anything that finds hits of one sub-kind in a normalised comment."""
+    """A frozen dataclass that finds hits of one sub-kind in a normalised comment.
+
+    Its fields hold every value it scores with (:func:`fingerprint` hashes them).
+    """
+
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
 
     @property
     def label(self) -> str:
@@ -57,9 +67,34 @@ class Rule(Protocol):
         """Every hit of this rule in ``doc``."""
         ...
 
-    def fingerprint(self) -> str:
-        """What identifies this rule's behaviour (pattern, score), for the detector version."""
-        ...
+
+def fingerprint(rule: object) -> str:
+    """The rule's class and every compared field, canonical: the input of the detector version.
+
+    Patterns count by source and flags, word sets in sorted order, functions (masks, checks)
+    by their qualified name, and a dataclass used as a check by its own fields. A lambda or a
+    value of any other type is refused: its text would not identify it.
+    """
+    if not is_dataclass(rule) or isinstance(rule, type):
+        raise TypeError(f"not a dataclass instance: {rule!r}")
+    parts = (f"{f.name}={_canonical(getattr(rule, f.name))}" for f in fields(rule) if f.compare)
+    return f"{type(rule).__qualname__}({', '.join(parts)})"
+
+
+def _canonical(value: object) -> str:
+    if value is None or isinstance(value, str | int | float):
+        return repr(value)
+    if isinstance(value, re.Pattern):
+        return f"re({value.pattern!r}, {int(value.flags)})"
+    if isinstance(value, frozenset):
+        return "{" + ", ".join(sorted(_canonical(v) for v in value)) + "}"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_canonical(v) for v in value) + ")"
+    if isinstance(value, FunctionType) and value.__name__ != "<lambda>":
+        return f"{value.__module__}.{value.__qualname__}"
+    if is_dataclass(value) and not isinstance(value, type):
+        return fingerprint(value)
+    raise TypeError(f"no stable fingerprint for {value!r}: use a named function or a dataclass")
 
 
 Accept = Callable[[re.Match[str], NormText], bool]
@@ -109,11 +144,6 @@ class PatternRule:
             a, b = doc.span(start, end)
             yield Hit(self.label, self.score, a, b, self.mask(shown) if self.mask else shown)
 
-    def fingerprint(self) -> str:
-        """The pattern, score and label."""
-        return (f"{self.label}|{self.score}|{self.cased}|{self.group}|{sorted(self.also)}|"
-                f"{self.pattern}")
-
 
 def stems(*words: str) -> frozenset[str]:
     """Trigger stems of ``words``: each word's first four letters ("#", "#9", "$" as they are)."""
@@ -140,17 +170,15 @@ class RuleDetector:
         category: Category,
         rules: Sequence[Rule],
         how: Combine = "max",
-        config: Sequence[str] = (),
     ) -> None:
         self.name = name
         self.category: Category = category
         self.rules = tuple(rules)
         self.how: Combine = how
         self._triggers = frozenset().union(*(r.triggers for r in self.rules))
-        digest = hashlib.sha256("\n".join([how, *config]).encode("utf-8"))
-        for rule in self.rules:
-            digest.update(rule.fingerprint().encode("utf-8"))
-        self.version = "1." + digest.hexdigest()[:8]
+        limits = f"{category}|{how}|{MAX_HITS_PER_RULE}|{MAX_EVIDENCE}"
+        text = "\n".join([limits, *(fingerprint(rule) for rule in self.rules)])
+        self.version = "1." + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
     def hits(self, text: str) -> list[Hit]:
         """Every hit of every rule whose triggers occur in ``text``."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from classifiers import masking
 from classifiers.patterns import NAME, NOT_NAMES, ROLE, ROLE_STEMS
@@ -68,19 +69,47 @@ _STREET = (
     r"terrace)\b\.?"
 )
 _DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
+_IPV4 = re.compile(r"\d(?<![\d.]\d)\d{0,2}(?:\.\d{1,3}){3}(?!\d|\.\d)")
+_INFRASTRUCTURE = re.compile(
+    r"\b(?:scada|plc|hmi|server|network|vpn|router|firewall|switch|modbus|rdp|ssh|telnet|port"
+    r"|admin|login|ip|camera\s+system|controller|water|wastewater|treatment|pump|substation|"
+    r"dispatch|911)\b"
+)
 
 
-def _secret_value(match: re.Match[str], doc: NormText) -> bool:
-    """A password value must look like one: not a common word, with a digit or a symbol."""
-    value = match.group("value")
-    if value.lower() in _SECRET_STOP:
-        return False
-    return bool(re.search(r"[\d\W_]", value)) or match.group("quote") is not None
+@dataclass(frozen=True)
+class SecretValue:
+    """Accepts a password value that looks like one: none of ``stop``, with a digit or symbol."""
+
+    stop: frozenset[str] = _SECRET_STOP
+
+    def __call__(self, match: re.Match[str], doc: NormText) -> bool:
+        """Whether the ``value`` group of ``match`` looks like a password."""
+        value = match.group("value")
+        if value.lower() in self.stop:
+            return False
+        return bool(re.search(r"[\d\W_]", value)) or match.group("quote") is not None
 
 
-def _named(match: re.Match[str], doc: NormText) -> bool:
-    """The captured name is a name, not a capitalised day, place or sentence word."""
-    return not any(word.lower() in NOT_NAMES for word in match.group("name").split())
+@dataclass(frozen=True)
+class Named:
+    """Accepts a captured name that is a name, not a capitalised day, place or sentence word."""
+
+    not_names: frozenset[str] = NOT_NAMES
+
+    def __call__(self, match: re.Match[str], doc: NormText) -> bool:
+        """Whether the ``name`` group of ``match`` uses none of ``not_names``."""
+        return not any(word.lower() in self.not_names for word in match.group("name").split())
+
+
+def _key_prefix(key: str) -> str:
+    """A key cut to its first four characters (which tell its kind, not its secret)."""
+    return key[:4] + "…"
+
+
+def _mask_addresses(text: str) -> str:
+    """``text`` with every IPv4 address masked."""
+    return re.sub(r"\d{1,3}(?:\.\d{1,3}){3}", lambda m: masking.ip_address(m.group()), text)
 
 
 def _rule(
@@ -103,13 +132,13 @@ RULES: tuple[PatternRule, ...] = (
           r"\b(?:password|passcode|passwd|pwd|pw|pin|wifi\s+key|login)\s*(?:for\s+(?:the\s+)?"
           r"[\w-]+(?:\s+[\w-]+)?\s+)?(?:is|was|=|:|-)\s*(?P<quote>[\"'])?(?P<value>[^\s\"']{4,64})",
           stems("password", "passcode", "passwd", "pwd", "pw", "pin", "wifi", "login"),
-          group="value", mask=masking.secret, accept=_secret_value),
+          group="value", mask=masking.secret, accept=SecretValue()),
     _rule("API key or private key",
           r"\bAKIA[0-9A-Z]{16}\b|-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----|"
           r"\bgh[pousr]_[A-Za-z0-9]{36}\b|\bxox[abpr]-[A-Za-z0-9-]{10,}|\bsk_live_[A-Za-z0-9]{16,}",
           stems("akia", "begin", "ghp", "gho", "ghu", "ghs", "ghr", "xoxa", "xoxb", "xoxp", "xoxr",
                 "sk"),
-          cased=True, mask=lambda s: s[:4] + "…"),
+          cased=True, mask=_key_prefix),
     _rule("door, gate or keypad code",
           r"\b(?:gate|door|keypad|key\s+pad|lockbox|lock\s+box|alarm|garage|entry|keybox|key\s+box"
           r"|padlock|combo\s+lock|back\s+door|side\s+door|front\s+door|pool|clubhouse)\s*(?:code|"
@@ -132,8 +161,7 @@ RULES: tuple[PatternRule, ...] = (
           stems("default", "port", "password", "login", "username", "creds", "teamviewer",
                 "anydesk", "vnc", "telnet", "windows", "unpatched", "exposed", "shodan", "admin",
                 "firmware", "version"),
-          mask=lambda s: re.sub(r"\d{1,3}(?:\.\d{1,3}){3}", lambda m: masking.ip_address(m.group()),
-                                s)),
+          mask=_mask_addresses),
     _rule("physical weakness of a critical facility",
           rf"\b{_FACILITY}\b[^.!?\n]{{0,60}}?\b(?:(?:is|are|gets|get|stays|stay|left|was|were)\s+"
           r"(?:always\s+|usually\s+|often\s+|never\s+|still\s+)?(?:unlocked|left\s+open|left\s+"
@@ -179,7 +207,7 @@ RULES: tuple[PatternRule, ...] = (
           rf"(?i:is|was|named|'s\s+name\s+is|name\s+is|identity\s+is)\s+(?i:named\s+)?"
           rf"(?P<name>{NAME}(?:\s+{NAME})?)",
           stems("informant", "snitch", "cooperating", "undercover", "witness", "juror"),
-          cased=True, group="name", mask=masking.initials, accept=_named),
+          cased=True, group="name", mask=masking.initials, accept=Named()),
     _rule("identity of a witness, informant or undercover officer",
           r"\bundercover\s+(?:cop|cops|officer|officers|agent|agents|detective|car|cars|unit|van)"
           r"\b[^.!?\n]{0,40}?\b(?:drives?|is\s+driving|plates?|license|is\s+parked|parks|is\s+the\s+"
@@ -188,38 +216,39 @@ RULES: tuple[PatternRule, ...] = (
 )
 
 
+@dataclass(frozen=True)
 class InternalAddressRule:
-    """Private IPv4 addresses (0.75), any IPv4 beside infrastructure words (0.8): masked."""
+    """Private IPv4 addresses, and any IPv4 beside infrastructure words: masked.
 
-    label = "internal network address"
-    triggers = frozenset({DIGIT_STEM})
-    _ip = re.compile(r"\d(?<![\d.]\d)\d{0,2}(?:\.\d{1,3}){3}(?!\d|\.\d)")
-    _context = re.compile(
-        r"\b(?:scada|plc|hmi|server|network|vpn|router|firewall|switch|modbus|rdp|ssh|telnet|port"
-        r"|admin|login|ip|camera\s+system|controller|water|wastewater|treatment|pump|substation|"
-        r"dispatch|911)\b"
-    )
+    Within ``near`` characters of infrastructure words a private address scores
+    ``context_score`` and a public one ``public_score``; a private one alone scores ``score``.
+    """
+
+    label: str = "internal network address"
+    score: float = SCORES["internal network address"]
+    context_score: float = 0.8
+    public_score: float = 0.7
+    address: re.Pattern[str] = _IPV4
+    context: re.Pattern[str] = _INFRASTRUCTURE
+    near: int = 80
+    triggers: frozenset[str] = frozenset({DIGIT_STEM})
 
     def find(self, doc: NormText) -> Iterator[Hit]:
         """Hits for IPv4 addresses that point inside a network, masked to the first octets."""
-        for m in self._ip.finditer(doc.lower):
+        for m in self.address.finditer(doc.lower):
             try:
                 address = ipaddress.IPv4Address(m.group())
             except ValueError:
                 continue
-            near = doc.lower[max(0, m.start() - 80) : m.end() + 80]
+            near = doc.lower[max(0, m.start() - self.near) : m.end() + self.near]
             if address.is_private and not address.is_loopback:
-                score = 0.8 if self._context.search(near) else 0.75
-            elif address.is_global and self._context.search(near):
-                score = 0.7
+                score = self.context_score if self.context.search(near) else self.score
+            elif address.is_global and self.context.search(near):
+                score = self.public_score
             else:
                 continue
             a, b = doc.span(m.start(), m.end())
             yield Hit(self.label, score, a, b, masking.ip_address(m.group()))
-
-    def fingerprint(self) -> str:
-        """Patterns and scores."""
-        return f"{self.label}|0.8|0.75|0.7|{self._ip.pattern}|{self._context.pattern}"
 
 
 class SecurityDetector(RuleDetector):

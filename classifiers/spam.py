@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import phonenumbers
 
@@ -116,39 +117,63 @@ PHRASE_RULES: tuple[PatternRule, ...] = (
 )
 
 
-class ContactNumberRule:
-    """A phone number (valid per libphonenumber) right after a messaging-app name."""
+_APP_THEN_NUMBER = re.compile(rf"{_APPS}\b[^\n]{{0,25}}?(?=[+(\d])")
+_WORDS = re.compile(r"[a-z]{2,}")
 
-    label = "off-platform contact number"
-    triggers = _APP_STEMS
-    _near = re.compile(rf"{_APPS}\b[^\n]{{0,25}}?(?=[+(\d])")
+
+@dataclass(frozen=True)
+class ContactNumberRule:
+    """A phone number (valid per libphonenumber) right after a messaging-app name.
+
+    The number must start within ``max_gap`` characters of a ``window`` after the app name.
+    """
+
+    label: str = "off-platform contact number"
+    score: float = SCORES["off-platform contact number"]
+    triggers: frozenset[str] = _APP_STEMS
+    near: re.Pattern[str] = _APP_THEN_NUMBER
+    window: int = 25
+    max_gap: int = 2
+    region: str = "US"
+    leniency: int = 1
 
     def find(self, doc: NormText) -> Iterator[Hit]:
         """Hits for app names followed by a dialable number; the number is masked."""
-        for m in self._near.finditer(doc.lower):
-            window = doc.text[m.end() : m.end() + 25]
-            for match in phonenumbers.PhoneNumberMatcher(window, "US", leniency=1):
-                if match.start > 2:
+        for m in self.near.finditer(doc.lower):
+            window = doc.text[m.end() : m.end() + self.window]
+            for match in phonenumbers.PhoneNumberMatcher(window, self.region,
+                                                         leniency=self.leniency):
+                if match.start > self.max_gap:
                     break
                 a, b = doc.span(m.start(), m.end() + match.end)
                 shown = doc.excerpt(m.start(), m.end())
-                yield Hit(self.label, SCORES[self.label], a, b,
-                          shown + last_four(match.raw_string))
+                yield Hit(self.label, self.score, a, b, shown + last_four(match.raw_string))
                 break
 
-    def fingerprint(self) -> str:
-        """The pattern and score."""
-        return f"{self.label}|{SCORES[self.label]}|{self._near.pattern}"
 
-
+@dataclass(frozen=True)
 class LinkRule:
-    """Links off the Town's domains: shortened, plain, or the whole comment."""
+    """Links off the Town's domains: shortened, plain, or the whole comment.
 
-    label = "external link"
-    triggers = urls.TRIGGERS
+    A comment is link-only when, its off-domain links taken out, at most ``max_words`` words
+    are left.
+    """
 
-    def __init__(self, town_domains: tuple[str, ...]) -> None:
-        self.town_domains = tuple(d.lower().removeprefix("www.") for d in town_domains)
+    town_domains: tuple[str, ...]
+    label: str = "external link"
+    score: float = SCORES["external link"]
+    shortened_label: str = "shortened link"
+    shortened_score: float = SCORES["shortened link"]
+    link_only_label: str = "link-only comment"
+    link_only_score: float = SCORES["link-only comment"]
+    shorteners: frozenset[str] = SHORTENERS
+    words: re.Pattern[str] = _WORDS
+    max_words: int = 2
+    triggers: frozenset[str] = urls.TRIGGERS
+
+    def __post_init__(self) -> None:
+        domains = tuple(d.lower().removeprefix("www.") for d in self.town_domains)
+        object.__setattr__(self, "town_domains", domains)
 
     def find(self, doc: NormText) -> Iterator[Hit]:
         """One hit per off-domain link, plus one when the comment is little but links."""
@@ -156,26 +181,21 @@ class LinkRule:
             link for link in urls.links(doc) if not urls.on_domain(link.host, self.town_domains)
         ]
         for link in outside:
-            label = "shortened link" if link.host.removeprefix("www.") in SHORTENERS else (
-                "external link")
+            if link.host.removeprefix("www.") in self.shorteners:
+                label, score = self.shortened_label, self.shortened_score
+            else:
+                label, score = self.label, self.score
             a, b = doc.span(link.start, link.end)
-            yield Hit(label, SCORES[label], a, b, doc.excerpt(link.start, link.end))
+            yield Hit(label, score, a, b, doc.excerpt(link.start, link.end))
         if outside:
             rest = doc.lower
             for link in sorted(outside, key=lambda k: -k.start):
                 rest = rest[: link.start] + " " + rest[link.end :]
-            if len(_WORDS.findall(rest)) <= 2:
+            if len(self.words.findall(rest)) <= self.max_words:
                 first = outside[0]
                 a, b = doc.span(first.start, first.end)
-                yield Hit("link-only comment", SCORES["link-only comment"], a, b,
+                yield Hit(self.link_only_label, self.link_only_score, a, b,
                           doc.excerpt(first.start, first.end))
-
-    def fingerprint(self) -> str:
-        """The allowlist and the shorteners."""
-        return f"links|{self.town_domains}|{sorted(SHORTENERS)}|{SCORES}"
-
-
-_WORDS = re.compile(r"[a-z]{2,}")
 
 
 class SpamDetector(RuleDetector):

@@ -3,8 +3,9 @@
 The view folds what people use to dodge keyword rules without changing what a reader sees:
 invisible format characters (zero-width spaces and joiners, bidi overrides, soft hyphens) are
 dropped, control characters (NUL…) become spaces, accented and full-width characters fold to
-their ASCII letter or digit, and common Cyrillic/Greek look-alikes fold to Latin. Every kept
-character stays one character, so the only offset bookkeeping is the dropped ones.
+their ASCII letter or digit, and common Cyrillic/Greek look-alikes fold to Latin (the table in
+``confusables``, shared with the profanity matcher). Every kept character stays one character,
+so the only offset bookkeeping is the dropped ones.
 
 :func:`normalize` is cached: the detectors of one registry run one after another over the same
 batch, so each comment is normalised once, not once per detector.
@@ -18,17 +19,13 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-_HOMOGLYPHS: dict[str, str] = {
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ј": "j", "һ": "h", "ԁ": "d",
-    "ԛ": "q", "ԝ": "w", "ү": "y", "ӏ": "l", "ɡ": "g",
-    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
-    "Т": "T", "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J",
-    "α": "a", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
-    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
-    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+from classifiers.confusables import CONFUSABLES
+
+# Curly quotes and the modifier apostrophe, folded on top of the shared look-alike letters.
+_QUOTES: dict[str, str] = {
     "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"',
 }  # fmt: skip
+_HOMOGLYPHS: dict[str, str] = {**CONFUSABLES, **_QUOTES}
 
 _HOMOGLYPH_TABLE = str.maketrans(_HOMOGLYPHS)
 

@@ -61,7 +61,7 @@ class ArchiveSink:
         self.store = store
         self.topics = [settings.topics.verdicts, settings.topics.deadletter,
                        settings.topics.actions, settings.topics.sanctions,
-                       settings.topics.audit]
+                       settings.topics.platform, settings.topics.audit]
         self.batches: dict[TopicPartition, _Batch] = {}
         self.last_day: dict[TopicPartition, date] = {}
         self.paused_until: dict[TopicPartition, float] = {}

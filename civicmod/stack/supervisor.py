@@ -39,6 +39,26 @@ def _per_role_keys(settings: Settings) -> dict[str, str]:
     return {"CIVICMOD_S3__ACCESS_KEY": "", "CIVICMOD_S3__SECRET_KEY": ""}
 
 
+def children(settings: Settings, demo_rate: float = 0.0, demo_count: int = 0
+             ) -> list[ManagedProcess]:
+    """The processes ``up`` runs, in start order: worker, sink, HTTP ingest, the web console,
+    the platform sources and their actions when a platform is configured (else nothing
+    more), demo."""
+    processes = [
+        civicmod_process("worker", ["worker"], settings),
+        civicmod_process("sink", ["sink"], settings),
+        civicmod_process("http", ["serve-http"], settings),
+        civicmod_process("console", ["console"], settings, _per_role_keys(settings)),
+    ]
+    if settings.sources.configured:
+        processes += [civicmod_process("sources", ["sources", "serve"], settings),
+                      civicmod_process("platform-actions", ["sources", "act"], settings)]
+    if demo_count:
+        processes.append(civicmod_process(
+            "demo", ["demo", "--rate", str(demo_rate), "--count", str(demo_count)], settings))
+    return processes
+
+
 class Supervisor:
     """Owns every process of a running stack."""
 
@@ -53,7 +73,7 @@ class Supervisor:
 
     def start(self) -> Settings:
         """Start services (when embedded), topics, then worker, sink, HTTP ingest, the web
-        console and demo."""
+        console, the configured platform sources and demo traffic."""
         effective = self.settings
         if self.settings.embedded.enabled:
             self.services = EmbeddedServices(self.settings)
@@ -61,20 +81,7 @@ class Supervisor:
         else:
             create_topics(effective)
         self.effective = effective
-        self.children = [
-            civicmod_process("worker", ["worker"], effective),
-            civicmod_process("sink", ["sink"], effective),
-            civicmod_process("http", ["serve-http"], effective),
-            civicmod_process("console", ["console"], effective, _per_role_keys(effective)),
-        ]
-        if self.demo_count:
-            self.children.append(
-                civicmod_process(
-                    "demo",
-                    ["demo", "--rate", str(self.demo_rate), "--count", str(self.demo_count)],
-                    effective,
-                )
-            )
+        self.children = children(effective, self.demo_rate, self.demo_count)
         for child in self.children:
             child.start()
         return effective

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import json
 from classifiers.ml.defaults import MODEL_PATH
-from classifiers.profanity import DEFAULT_LEXICON_DIR, load_lexicon
+from classifiers.profanity_lexicon import DEFAULT_LEXICON_DIR, load_lexicon
 from pipeline.policy import load_policy
 from pipeline.settings import CONFIG_DIR, load_settings
 settings = load_settings()

@@ -11,14 +11,9 @@ import better_profanity_rs
 import pytest
 import yaml
 
-from classifiers.profanity import (
-    DEFAULT_LEXICON_DIR,
-    SCORES,
-    WORDLIST_PATH,
-    ProfanityDetector,
-    load_lexicon,
-)
+from classifiers.profanity import ProfanityDetector
 from classifiers.profanity_corpus import build_corpus, list_words
+from classifiers.profanity_lexicon import DEFAULT_LEXICON_DIR, SCORES, WORDLIST_PATH, load_lexicon
 from pipeline.detection import Detector
 
 
