@@ -69,9 +69,11 @@ def worker() -> None:
 @app.command()
 def sink() -> None:
     """Run the archive sink until SIGTERM."""
+    from pipeline.health import serve_health
     from sinks.archive_sink import ArchiveSink
 
     settings = cli_settings()
+    serve_health(settings.metrics, "sink")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

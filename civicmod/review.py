@@ -29,6 +29,7 @@ from rich.text import Text
 
 from pipeline.actions import FlaggedComment, Standing
 from pipeline.desk import ActionDesk, ActionRequest, InvalidAction, OneComment
+from pipeline.kafka_auth import client_options
 from pipeline.records import CATEGORY_NAMES, Finding, Verdict
 from pipeline.settings import Settings
 
@@ -123,6 +124,7 @@ class ReviewQueue:
         self.consumer = KafkaConsumer(
             settings.topics.flagged, settings.topics.sanctions,
             bootstrap_servers=settings.kafka.bootstrap_servers,
+            **client_options(settings.kafka),
             group_id=f"{settings.moderation.review_group_prefix}-{team}",
             client_id=f"civicmod-review-{moderator}",
             enable_auto_commit=False, auto_offset_reset="earliest", max_poll_records=1,

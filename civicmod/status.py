@@ -9,6 +9,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
 from civicmod.archive_access import open_store
 from civicmod.stack.ports import wait_listening
+from pipeline.kafka_auth import client_options
 from pipeline.settings import Settings
 
 
@@ -63,9 +64,11 @@ def committed_offsets(admin: KafkaAdminClient, group: str) -> dict[TopicPartitio
 
 def _kafka_status(settings: Settings, status: Status) -> None:
     consumer = KafkaConsumer(
-        bootstrap_servers=settings.kafka.bootstrap_servers, enable_auto_commit=False
+        bootstrap_servers=settings.kafka.bootstrap_servers, enable_auto_commit=False,
+        **client_options(settings.kafka),
     )
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers)
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers,
+                             **client_options(settings.kafka))
     try:
         partitions = [
             TopicPartition(topic, p)

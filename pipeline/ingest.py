@@ -16,6 +16,8 @@ from typing import IO, Any
 from kafka import KafkaProducer
 from kafka.producer.future import FutureRecordMetadata
 
+from pipeline import metrics
+from pipeline.kafka_auth import client_options
 from pipeline.records import Comment, DeadLetter
 from pipeline.settings import Settings
 from pipeline.validation import InvalidComment, comment_from_object, parse_comment
@@ -40,6 +42,7 @@ class CommentProducer:
         self.settings = settings
         self.producer = KafkaProducer(
             bootstrap_servers=settings.kafka.bootstrap_servers,
+            **client_options(settings.kafka),
             client_id="civicmod-ingest",
             acks="all",
             linger_ms=10,
@@ -90,9 +93,11 @@ class CommentProducer:
         except InvalidComment as exc:
             self.send_deadletter(DeadLetter.from_bytes(original(), exc.reason, source))
             counts.dead_lettered += 1
+            metrics.count_ingested("dead_lettered")
             return exc
         self.send_comment(comment)
         counts.accepted += 1
+        metrics.count_ingested("accepted")
         return None
 
     def flush(self, timeout: float = 60.0) -> None:
@@ -102,6 +107,7 @@ class CommentProducer:
         pending, self.pending = self.pending, []
         failed = [f for f in pending if not f.succeeded()]
         if failed:
+            metrics.KAFKA_ERRORS.labels("produce").inc(len(failed))
             first = failed[0].exception
             raise ProduceFailed(
                 f"{len(failed)} of {len(pending)} messages not acknowledged "
