@@ -159,6 +159,10 @@ def status() -> None:
         table.add_row(f"group {group} lag", str(lag))
     table.add_row("archive objects", "?" if snapshot.archive_objects is None
                   else str(snapshot.archive_objects))
+    for role, state in snapshot.processes.items():
+        table.add_row(f"process {role}", state)
+    for name, value in snapshot.metrics.items():
+        table.add_row(name, f"{value:g}")
     Console().print(table)
     for error in snapshot.errors:
         console.print(f"[red]{error}[/red]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -11,8 +12,9 @@ import time
 from collections.abc import Mapping
 
 from civicmod.stack.embedded import EmbeddedServices, child_environment
+from civicmod.stack.ports import free_port
 from civicmod.stack.processes import ManagedProcess
-from civicmod.status import collect_status, summary_line
+from civicmod.status import ENDPOINTS_FILE, collect_status, summary_line
 from pipeline.settings import Settings
 from pipeline.topics import create_topics
 
@@ -20,6 +22,22 @@ log = logging.getLogger(__name__)
 
 RESTART_BACKOFF_SECONDS = (1, 2, 5, 10, 30)
 REPORT_EVERY_SECONDS = 10.0
+ROLES = ("worker", "sink", "http")
+
+
+def metrics_ports(settings: Settings) -> dict[str, int]:
+    """Each long-running child's metrics port: ``up_base_port`` + 0, 1, 2, or free ports."""
+    base = settings.metrics.up_base_port
+    return {role: base + n if base else free_port() for n, role in enumerate(ROLES)}
+
+
+def write_endpoints(settings: Settings, ports: Mapping[str, int]) -> None:
+    """List the children's metrics URLs in the state directory, for ``civicmod status``."""
+    host = settings.metrics.host if settings.metrics.host not in ("0.0.0.0", "") else "127.0.0.1"
+    urls = {role: f"http://{host}:{port}" for role, port in ports.items()}
+    path = settings.embedded.state_dir / ENDPOINTS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(urls, indent=2) + "\n")
 
 
 def civicmod_process(
@@ -52,10 +70,12 @@ class Supervisor:
         else:
             create_topics(effective)
         self.effective = effective
+        ports = metrics_ports(effective)
+        write_endpoints(effective, ports)
         self.children = [
-            civicmod_process("worker", ["worker"], effective),
-            civicmod_process("sink", ["sink"], effective),
-            civicmod_process("http", ["serve-http"], effective),
+            civicmod_process(role, [command], effective,
+                             {"CIVICMOD_METRICS__PORT": str(ports[role])})
+            for role, command in zip(ROLES, ("worker", "sink", "serve-http"), strict=True)
         ]
         if self.demo_count:
             self.children.append(
