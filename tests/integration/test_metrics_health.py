@@ -8,57 +8,25 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from civicmod.stack.ports import free_port
 from civicmod.stack.processes import ManagedProcess
 from civicmod.stack.supervisor import write_endpoints
 from civicmod.status import collect_status
 from pipeline.settings import EmbeddedSettings, IngestSettings, MetricsSettings, Settings
-from tests.integration.helpers import isolated, start, wait_for
+from tests.integration.helpers import (
+    http_get,
+    isolated,
+    metric,
+    scrape,
+    start,
+    wait_for,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.integration
 
 CLEAN = 5
-
-
-def _get(url: str) -> tuple[int, str] | None:
-    """Status and body, or None while nothing listens."""
-    try:
-        with urllib.request.urlopen(url, timeout=3) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-    except OSError:
-        return None
-
-
-def _samples(base: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
-    answer = _get(f"{base}/metrics")
-    assert answer is not None and answer[0] == 200
-    return {(s.name, frozenset(s.labels.items())): s.value
-            for family in text_string_to_metric_families(answer[1]) for s in family.samples}
-
-
-def _value(base: str, name: str, **labels: str) -> float:
-    return _samples(base).get((name, frozenset(labels.items())), 0.0)
-
-
-def _first_readiness_then_ready(urls: list[str], timeout: float) -> list[int]:
-    """The first /readyz status each process answers; then wait until all are ready."""
-    first: dict[str, int] = {}
-
-    def all_answered() -> bool:
-        for url in urls:
-            answer = _get(f"{url}/readyz")
-            if answer is not None:
-                first.setdefault(url, answer[0])
-        return len(first) == len(urls)
-
-    wait_for(all_answered, timeout, "every process to answer")
-    wait_for(lambda: all(_get(f"{url}/readyz") == (200, '{"status": "ok"}') for url in urls),
-             timeout, "every process to be ready")
-    return [first[url] for url in urls]
 
 
 def _start(name: str, args: list[str], settings: Settings, **extra: object) -> tuple[
@@ -91,10 +59,10 @@ def test_worker_sink_and_ingest_expose_counters_that_move(
         sink, sink_url = _start("metrics-sink", ["sink"], settings)
         http, http_url = _start("metrics-http", ["serve-http"], settings, ingest=ingest)
         processes = [worker, sink, http]
-        first = _first_readiness_then_ready([worker_url, sink_url, http_url], 90)
+        first = wait_ready([worker_url, sink_url, http_url], 90)
         assert first[:2] == [503, 503], "worker or sink ready before joining their group"
         for url in (worker_url, sink_url, http_url):
-            assert _get(f"{url}/healthz") == (200, '{"status": "ok"}')
+            assert http_get(f"{url}/healthz") == (200, '{"status": "ok"}')
 
         comments = [{"id": f"m-{n}", "platform": "facebook", "page": "town", "post": "p1",
                      "author_id": f"u-{n}", "text": f"When does the library open, day {n}?",
@@ -105,27 +73,27 @@ def test_worker_sink_and_ingest_expose_counters_that_move(
         assert _post(http_port, {"id": "no-text"}) == 400
 
         total = CLEAN + 1
-        wait_for(lambda: _value(sink_url, "civicmod_archive_records_total",
+        wait_for(lambda: metric(sink_url, "civicmod_archive_records_total",
                                 topic=settings.topics.verdicts) >= total,
                  90, "the verdicts archived")
-        wait_for(lambda: _value(sink_url, "civicmod_archive_records_total",
+        wait_for(lambda: metric(sink_url, "civicmod_archive_records_total",
                                 topic=settings.topics.deadletter) >= 1,
                  30, "the dead letter archived")
-        wait_for(lambda: sum(v for (n, _), v in _samples(sink_url).items()
+        wait_for(lambda: sum(v for (n, _), v in scrape(sink_url).items()
                              if n == "civicmod_archive_lag_records") == 0, 30, "no archive lag")
 
-        assert _value(http_url, "civicmod_ingest_comments_total", outcome="accepted") == total
-        assert _value(http_url, "civicmod_dead_letters_total", stage="ingest") == 1
-        assert _value(worker_url, "civicmod_worker_messages_total") == total
+        assert metric(http_url, "civicmod_ingest_comments_total", outcome="accepted") == total
+        assert metric(http_url, "civicmod_dead_letters_total", stage="ingest") == 1
+        assert metric(worker_url, "civicmod_worker_messages_total") == total
         verdicts = {dict(labels)["action"]: value for (name, labels), value
-                    in _samples(worker_url).items() if name == "civicmod_verdicts_total"}
+                    in scrape(worker_url).items() if name == "civicmod_verdicts_total"}
         assert sum(verdicts.values()) == total and verdicts.get("allow", 0) >= CLEAN - 1
-        assert _value(worker_url, "civicmod_flagged_total") >= 1
-        assert _value(worker_url, "civicmod_processing_seconds_count") == total
-        assert any(name == "civicmod_versions_info" for name, _ in _samples(worker_url))
-        assert _value(sink_url, "civicmod_archive_objects_total",
+        assert metric(worker_url, "civicmod_flagged_total") >= 1
+        assert metric(worker_url, "civicmod_processing_seconds_count") == total
+        assert any(name == "civicmod_versions_info" for name, _ in scrape(worker_url))
+        assert metric(sink_url, "civicmod_archive_objects_total",
                       topic=settings.topics.verdicts) >= 1
-        assert _value(sink_url, "civicmod_archive_records_total",
+        assert metric(sink_url, "civicmod_archive_records_total",
                       topic=settings.topics.verdicts) == total
 
         local = settings.model_copy(update={"embedded": EmbeddedSettings(state_dir=tmp_path)})
