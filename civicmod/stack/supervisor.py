@@ -115,6 +115,7 @@ class Supervisor:
         """Stop children in reverse start order, then the services."""
         for child in reversed(self.children):
             child.stop()
+        (self.effective.embedded.state_dir / ENDPOINTS_FILE).unlink(missing_ok=True)
         if self.services is not None:
             self.services.stop()
 

@@ -1,0 +1,27 @@
+"""`civicmod up` gives each child its own metrics port and lists them for `status`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from civicmod.scrape import read_endpoints
+from civicmod.stack.supervisor import ROLES, metrics_ports, write_endpoints
+from civicmod.status import ENDPOINTS_FILE
+from pipeline.settings import EmbeddedSettings, MetricsSettings, load_settings
+
+
+def test_a_base_port_gives_consecutive_ports_and_none_gives_distinct_free_ones() -> None:
+    based = load_settings(metrics=MetricsSettings(up_base_port=19400))
+    assert metrics_ports(based) == {"worker": 19400, "sink": 19401, "http": 19402}
+    free = metrics_ports(load_settings())
+    assert set(free) == set(ROLES) and len(set(free.values())) == len(ROLES)
+    assert all(port > 0 for port in free.values())
+
+
+def test_endpoints_are_written_for_status_with_a_reachable_host(tmp_path: Path) -> None:
+    settings = load_settings(embedded=EmbeddedSettings(state_dir=tmp_path),
+                             metrics=MetricsSettings(host="0.0.0.0"))
+    write_endpoints(settings, {"worker": 19400, "sink": 19401})
+    assert read_endpoints(tmp_path / ENDPOINTS_FILE) == {
+        "worker": "http://127.0.0.1:19400", "sink": "http://127.0.0.1:19401"}
+    assert read_endpoints(tmp_path / "missing.json") == {}
