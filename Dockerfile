@@ -16,7 +16,11 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
     CIVICMOD_EMBEDDED__ENABLED=false \
     CIVICMOD_METRICS__HOST=0.0.0.0 CIVICMOD_METRICS__PORT=9400
-RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin civicmod
+# /app (the working directory: Faust keeps its data directory there) and /var/lib/civicmod
+# (the sources' ledger volume) belong to the unprivileged user.
+RUN useradd --system --uid 10001 --user-group --create-home --home-dir /app \
+        --shell /usr/sbin/nologin civicmod \
+    && install -d -o civicmod -g civicmod /var/lib/civicmod
 WORKDIR /app
 COPY --from=build /wheels /wheels
 RUN pip install --no-compile /wheels/*.whl && rm -rf /wheels

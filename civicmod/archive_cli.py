@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +27,17 @@ def _day(text: str) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _moment(text: str) -> datetime:
+    """A UTC time from ISO text; a bare date means the end of that day."""
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date or date-time (ISO 8601)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @archive_app.command()
@@ -152,14 +163,20 @@ def search(
 def get(
     comment_id: Annotated[str, typer.Argument(help="The comment id")],
     update: Annotated[bool, typer.Option(help="Update the index from the bucket first")] = True,
+    as_of: Annotated[str, typer.Option(
+        help="Only what the comment said at this time (ISO date or date-time, UTC)")] = "",
 ) -> None:
-    """Print a comment and its history (verdict, actions, holds) in order, as JSON."""
-    from sinks.history import comment_history
+    """Print a comment, its versions and its history (verdicts, actions, platform events,
+    holds) in order, as JSON; with ``--as-of`` only the version in effect at that time."""
+    from sinks.history import comment_history, text_as_of
     from sinks.output import plain
 
-    found = comment_history(_index(cli_settings(), update), comment_id)
+    db = _index(cli_settings(), update)
+    found = text_as_of(db, comment_id, _moment(as_of)) if as_of else \
+        comment_history(db, comment_id)
     if found is None:
-        console.print(f"comment {escape(comment_id)} is not in the archive")
+        console.print(f"comment {escape(comment_id)} is not in the archive"
+                      + (f" as of {escape(as_of)}" if as_of else ""))
         raise typer.Exit(code=1)
     print(json.dumps(plain(found), indent=2, ensure_ascii=False))
 

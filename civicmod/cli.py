@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import sys
 import threading
@@ -18,6 +19,7 @@ from rich.table import Table
 from civicmod import model_cli, moderator_cli
 from civicmod.archive_cli import archive_app
 from civicmod.bootstrap import cli_settings, cli_store, console
+from civicmod.sources_cli import sources_app
 
 app = typer.Typer(help="civicmod: moderation and public-records archiving of public comments.")
 app.command("review")(moderator_cli.review)
@@ -30,6 +32,7 @@ topics_app = typer.Typer(help="Manage the Kafka topics.")
 app.add_typer(config_app, name="config")
 app.add_typer(topics_app, name="topics")
 app.add_typer(archive_app, name="archive")
+app.add_typer(sources_app, name="sources")
 
 
 @config_app.command("show")
@@ -94,29 +97,52 @@ def ingest(
     fmt: Annotated[
         str, typer.Option("--format", help="jsonl or csv (default: from the file name)")
     ] = "",
+    skip: Annotated[
+        int, typer.Option(help="Pass over the first N lines (resume an interrupted ingest)")
+    ] = 0,
 ) -> None:
     """Validate and send a file of comments; invalid lines go to the dead-letter topic."""
-    from pipeline.ingest import CommentProducer, IngestCounts, ingest_stream
+    from kafka.errors import KafkaError
+
+    from pipeline.ingest import CommentProducer, IngestCounts, IngestInterrupted, ingest_stream
 
     settings = cli_settings()
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)  # the progress bar tells the waits
     fmt = fmt or ("csv" if source.lower().endswith(".csv") else "jsonl")
     stream = sys.stdin.buffer if source == "-" else Path(source).open("rb")  # noqa: SIM115
     total = None if source == "-" else Path(source).stat().st_size
-    producer = CommentProducer(settings)
     counts = IngestCounts()
+    try:
+        producer = CommentProducer(settings)
+    except KafkaError as exc:
+        console.print(f"ingest not started: no broker at {settings.kafka.bootstrap_servers} "
+                      f"({type(exc).__name__})")
+        raise typer.Exit(code=1) from None
     with stream, Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[counts]}"),
         TimeElapsedColumn(), console=console,
     ) as progress:
         task = progress.add_task("ingesting", total=total, counts="")
-        for counts in ingest_stream(producer, stream, source, fmt):
-            if total is not None:
-                progress.update(task, completed=stream.tell())
-            progress.update(task, counts=f"{counts.accepted} ok, {counts.dead_lettered} dead")
+
+        def waiting(unacknowledged: int, seconds: float) -> None:
+            progress.update(task, description=f"waiting for the broker ({seconds:.0f}s, "
+                                              f"{unacknowledged} unacknowledged)")
+
+        try:
+            for counts in ingest_stream(producer, stream, source, fmt, skip, waiting):
+                if total is not None:
+                    progress.update(task, completed=stream.tell())
+                progress.update(task, description="ingesting",
+                                counts=f"{counts.accepted} ok, {counts.dead_lettered} dead")
+        except IngestInterrupted as exc:
+            progress.stop()
+            producer.abandon()
+            console.print(str(exc), soft_wrap=True, highlight=False, markup=False)
+            raise typer.Exit(code=1) from None
     producer.close()
     console.print(
         f"accepted {counts.accepted}, dead-lettered {counts.dead_lettered} "
-        f"(to {settings.topics.deadletter})"
+        f"(to {settings.topics.deadletter}), skipped {counts.skipped}"
     )
 
 

@@ -56,6 +56,17 @@ class Comment(_Record):
     created_at: datetime
     url: Annotated[str, StringConstraints(max_length=2048)] | None = None
     ingested_at: datetime = Field(default_factory=utc_now)
+    version: int = Field(default=1, ge=1)
+    """1 for the first text civicmod captured; each edit on the platform is a new version."""
+    previous_version: int | None = Field(default=None, ge=1)
+    """The version this one replaced on the platform (by platform time), if any is known."""
+    edited_at: datetime | None = None
+    """When this text took effect on the platform (an edit's time); None: as posted."""
+
+    @property
+    def record_id(self) -> str:
+        """The archive id of this version: the comment id, ``id@vN`` for later versions."""
+        return self.id if self.version == 1 else f"{self.id}@v{self.version}"
 
     @property
     def author_key(self) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from pipeline.actions import FlaggedComment, ModerationAction, Standing
+from pipeline.platform import PlatformAnswer, PlatformEvent
 from pipeline.records import Comment, DeadLetter, Finding, Verdict
 from pipeline.settings import CONFIG_DIR
 
@@ -27,6 +28,8 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "action": ModerationAction,
     "standing": Standing,
     "flagged": FlaggedComment,
+    "platform_event": PlatformEvent,
+    "platform_answer": PlatformAnswer,
 }
 """Every record model with a published JSON Schema, by schema name."""
 

@@ -66,11 +66,12 @@ class TopicSettings(_Section):
     deadletter: str = "comments.deadletter"
     actions: str = "moderation.actions"
     sanctions: str = "authors.sanctions"
+    platform: str = "platform.events"
 
     def all(self) -> list[str]:
         """Every topic name, in data-path order."""
         return [self.raw, self.verdicts, self.flagged, self.deadletter, self.actions,
-                self.sanctions]
+                self.sanctions, self.platform]
 
 
 class S3Settings(_Section):
@@ -91,6 +92,14 @@ class IngestSettings(_Section):
     max_request_bytes: int = Field(default=1_048_576, ge=1024)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8088, ge=0, le=65535)
+    # The file/demo producer (kafka-python): Tansu stores every produce batch as one S3
+    # object, so large batches matter (issue 17).
+    producer_batch_bytes: int = Field(default=1_048_576, ge=16_384)
+    producer_linger_ms: int = Field(default=10, ge=0)
+    # `civicmod ingest` waits for the broker's acknowledgements every chunk_records lines,
+    # and waits at most broker_wait_seconds for an absent broker before it stops (issue 16).
+    chunk_records: int = Field(default=5000, ge=1)
+    broker_wait_seconds: float = Field(default=120.0, gt=0)
 
 
 class WorkerSettings(_Section):
@@ -100,6 +109,9 @@ class WorkerSettings(_Section):
     batch_size: int = Field(default=500, ge=1)
     batch_within_seconds: float = Field(default=0.5, gt=0)
     score_window_chars: int = Field(default=10_000, ge=100)
+    # Tansu stores every produce batch as one S3 object: Faust's 16 KiB default made the
+    # worker wait on acknowledgements (issue 17; docs/benchmarks.md).
+    producer_max_batch_size: int = Field(default=1_048_576, ge=16_384)
 
 
 class SinkSettings(_Section):
@@ -213,6 +225,45 @@ def _csv(value: str) -> tuple[str, ...]:
     return tuple(part.strip().lower() for part in value.split(",") if part.strip())
 
 
+class SourceSettings(_Section):
+    """The platforms civicmod captures comments from and carries decisions back to.
+
+    Nothing is started while ``facebook_page_ids`` and ``youtube_channel_id`` are empty.
+    Flat keys (like every section) so that each value survives the ``CIVICMOD_SOURCES__*``
+    variables given to child processes; tokens and secrets come from the environment only.
+    """
+
+    facebook_page_ids: str = ""
+    facebook_graph_url: str = "https://graph.facebook.com/v21.0"
+    facebook_app_secret: SecretStr = SecretStr("")
+    facebook_verify_token: SecretStr = SecretStr("")
+    facebook_page_token: SecretStr = SecretStr("")
+    facebook_remove_mode: Literal["hide", "delete"] = "hide"
+    youtube_channel_id: str = ""
+    youtube_api_url: str = "https://www.googleapis.com/youtube/v3"
+    youtube_oauth_token: SecretStr = SecretStr("")
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8089, ge=0, le=65535)
+    poll_every_seconds: float = Field(default=900.0, gt=0)
+    backfill_days: int = Field(default=7, ge=0)
+    max_attempts: int = Field(default=5, ge=1)
+    backoff_max_seconds: float = Field(default=300.0, gt=0)
+    request_timeout_seconds: float = Field(default=30.0, gt=0)
+    actions_group: str = "civicmod-platform-actions"
+    state_file: str = ""
+
+    @property
+    def facebook_pages(self) -> tuple[str, ...]:
+        """The Facebook page ids to capture (empty: no Facebook source)."""
+        return tuple(part.strip() for part in self.facebook_page_ids.split(",") if part.strip())
+
+    @property
+    def configured(self) -> tuple[str, ...]:
+        """The platforms configured: ``facebook``, ``youtube``, both or none."""
+        return tuple(name for name, on in (("facebook", bool(self.facebook_pages)),
+                                           ("youtube", bool(self.youtube_channel_id))) if on)
+
+
 class Settings(BaseSettings):
     """Every setting of civicmod; build with :func:`load_settings`."""
 
@@ -231,6 +282,7 @@ class Settings(BaseSettings):
     metrics: MetricsSettings = MetricsSettings()
     archive: ArchiveSettings = ArchiveSettings()
     detectors: DetectorSettings = DetectorSettings()
+    sources: SourceSettings = SourceSettings()
     policy_file: Path = CONFIG_DIR / "policy.yaml"
     log_level: str = "INFO"
 

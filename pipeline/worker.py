@@ -56,6 +56,7 @@ def build_app(
         broker_session_timeout=settings.kafka.group_join_timeout_ms / 1000,
         broker_heartbeat_interval=settings.kafka.group_join_timeout_ms / 4000,
         producer_linger=0.01,
+        producer_max_batch_size=settings.worker.producer_max_batch_size,
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",
         broker_max_poll_records=settings.worker.batch_size,

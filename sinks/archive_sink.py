@@ -63,7 +63,8 @@ class ArchiveSink:
         self.settings = settings
         self.store = store
         self.topics = [settings.topics.verdicts, settings.topics.deadletter,
-                       settings.topics.actions, settings.topics.sanctions]
+                       settings.topics.actions, settings.topics.sanctions,
+                       settings.topics.platform]
         self.batches: dict[TopicPartition, _Batch] = {}
         self.last_day: dict[TopicPartition, date] = {}
         self.paused_until: dict[TopicPartition, float] = {}

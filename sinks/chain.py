@@ -47,11 +47,11 @@ class ChainWriter:
     """Writes objects and manifests for the partitions it owns, and periodic chain heads."""
 
     def __init__(
-        self, store: Store, classifier: RetentionSeries, writer_id: str,
+        self, store: Store, retention: RetentionSeries, writer_id: str,
         every_objects: int, every_seconds: float, clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.store = store
-        self.classifier = classifier
+        self.retention = retention
         self.writer_id = writer_id
         self.every_objects = every_objects
         self.every_seconds = every_seconds
@@ -93,14 +93,14 @@ class ChainWriter:
         body = serialize_lines(lines)
         if retain_until is None:
             newest = max(line["timestamp_ms"] for line in lines)
-            series = {self.classifier.series(line) for line in lines}
-            retain_until = self.classifier.retain_until(series, newest, self.clock())
+            series = {self.retention.series(line) for line in lines}
+            retain_until = self.retention.retain_until(series, newest, self.clock())
         try:
             self.store.put_create_only(key, body, first, last, len(lines), retain_until)
         except ObjectExists:
             link = self.recover(topic, partition)
             return Appended(key, link.last_offset + 1 if link else 0, written=False)
-        manifest = describe(key, body, lines, retain_until, prev, self.classifier)
+        manifest = describe(key, body, lines, retain_until, prev, self.retention)
         self._put_manifest(manifest, retain_until)
         self.links[(topic, partition)] = manifest.link()
         self.since_head += 1
@@ -129,7 +129,7 @@ class ChainWriter:
     def _repair(self, key: str, prev: ChainLink | None) -> ChainLink:
         body, info = self.store.get_with_info(key)
         manifest = describe(key, body, list(deserialize(body)), info.retain_until, prev,
-                            self.classifier)
+                            self.retention)
         self._put_manifest(manifest, info.retain_until)
         log.warning("wrote the missing manifest of %s", key)
         return manifest.link()

@@ -5,8 +5,9 @@ manifested objects whose SHA-256 matched their manifest, and can be deleted and 
 any time (``archive index --rebuild``). An update lists the manifests of each series from a
 week before the newest date folder already indexed and reads only the objects it has not
 seen. Tables: ``objects`` (one row per archive object), ``lines`` (every archived line),
-``comments`` (one row per comment id: the first verdict, so duplicates from at-least-once
-moderation are searched once) and ``events`` (moderation actions, holds, releases, disposals).
+``comments`` (one row per comment id and version: the first verdict of each, so duplicates
+from at-least-once moderation are searched once; an edit on the platform is a new version) and
+``events`` (moderation actions, platform events and answers, holds, releases, disposals).
 """
 
 from __future__ import annotations
@@ -47,7 +48,11 @@ CREATE TABLE IF NOT EXISTS comments (
     author_id VARCHAR, author_name VARCHAR, text VARCHAR, created_at TIMESTAMPTZ,
     verdict VARCHAR, categories VARCHAR[], reasons VARCHAR[], decided_at TIMESTAMPTZ,
     policy_version VARCHAR, model_version VARCHAR, object_key VARCHAR, topic VARCHAR,
-    "partition" INTEGER, "offset" BIGINT, timestamp_ms BIGINT);
+    "partition" INTEGER, "offset" BIGINT, timestamp_ms BIGINT, version INTEGER,
+    previous_version INTEGER, edited_at TIMESTAMPTZ);
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS version INTEGER;
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS previous_version INTEGER;
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS edited_at TIMESTAMPTZ;
 CREATE TABLE IF NOT EXISTS events (
     kind VARCHAR, comment_id VARCHAR, author_id VARCHAR, action VARCHAR,
     happened_at TIMESTAMPTZ, actor VARCHAR, hold_id VARCHAR, record JSON,
@@ -86,17 +91,17 @@ class Indexer:
     """Brings one index up to date with one archive bucket."""
 
     def __init__(
-        self, store: ArchiveStore, classifier: RetentionSeries,
+        self, store: ArchiveStore, retention: RetentionSeries,
         connection: duckdb.DuckDBPyConnection,
     ) -> None:
         self.store = store
-        self.classifier = classifier
+        self.retention = retention
         self.db = connection
 
     def update(self) -> UpdateResult:
         """Index every manifested object not indexed yet; apply recorded disposals."""
         result = UpdateResult()
-        pending = [key for topic in self.classifier.topics for key in self._new_manifests(topic)]
+        pending = [key for topic in self.retention.topics for key in self._new_manifests(topic)]
         for start in range(0, len(pending), BATCH):
             self._ingest(pending[start:start + BATCH], result)
         result.disposed = self._apply_disposals()
@@ -181,8 +186,8 @@ class Indexer:
         result.objects += len(rows)
 
     def _kinds(self) -> list[str]:
-        c = self.classifier
-        return [c.verdicts, c.deadletter, c.actions, c.sanctions, c.records]
+        c = self.retention
+        return [c.verdicts, c.deadletter, c.actions, c.sanctions, c.records, c.platform]
 
     def _apply_disposals(self) -> int:
         disposed = self.db.execute(
@@ -213,7 +218,7 @@ SELECT f.object_key, r.topic, r."partition", r."offset", r.timestamp_ms, r.key, 
        r.raw_base64,
        CASE r.topic WHEN $2 THEN 'verdict' WHEN $3 THEN 'deadletter' WHEN $4 THEN 'action'
             WHEN $5 THEN 'standing' WHEN $6 THEN coalesce(r.record->>'kind', 'record')
-            END AS kind
+            WHEN $7 THEN coalesce(r.record->>'kind', 'platform') END AS kind
 FROM read_json($1, format = 'newline_delimited', columns = {columns}, filename = true) r
 JOIN files f ON f.path = r.filename
 """
@@ -222,7 +227,9 @@ _LINES_SQL = """
 INSERT INTO lines
 SELECT object_key, topic, "partition", "offset", timestamp_ms, key, kind,
        CASE WHEN kind = 'verdict' AND record->'comment'->>'id' IS NOT NULL
-            THEN record->'comment'->>'id'
+            THEN record->'comment'->>'id' ||
+                 CASE WHEN coalesce(TRY_CAST(record->'comment'->>'version' AS INTEGER), 1) > 1
+                      THEN '@v' || (record->'comment'->>'version') ELSE '' END
             ELSE topic || ':' || "partition" || ':' || "offset" END,
        coalesce(record->'comment'->>'id', record->>'comment_id'),
        coalesce(record->'comment'->>'author_id', record->>'author_id'),
@@ -232,7 +239,8 @@ FROM staging
 
 VERDICT_SHAPE = json.dumps({
     "comment": {name: "VARCHAR" for name in ("id", "platform", "page", "post", "parent",
-                                             "author_id", "author_name", "text", "created_at")},
+                                             "author_id", "author_name", "text", "created_at",
+                                             "version", "previous_version", "edited_at")},
     "action": "VARCHAR", "categories": "VARCHAR[]", "findings": [{"category": "VARCHAR"}],
     "reasons": "VARCHAR[]", "decided_at": "VARCHAR",
     "policy_version": "VARCHAR", "model_version": "VARCHAR"})
@@ -245,11 +253,16 @@ SELECT v.comment.id, v.comment.platform, v.comment.page, v.comment.post, v.comme
        list_sort(coalesce(v.categories,
                           list_distinct(list_transform(v.findings, lambda f: f.category)))),
        v.reasons, TRY_CAST(v.decided_at AS TIMESTAMPTZ), v.policy_version, v.model_version,
-       object_key, topic, "partition", "offset", timestamp_ms
+       object_key, topic, "partition", "offset", timestamp_ms,
+       coalesce(TRY_CAST(v.comment.version AS INTEGER), 1),
+       TRY_CAST(v.comment.previous_version AS INTEGER),
+       TRY_CAST(v.comment.edited_at AS TIMESTAMPTZ)
 FROM (SELECT *, json_transform(record, '{shape}') AS v FROM staging WHERE kind = 'verdict')
 WHERE v.comment.id IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM comments k WHERE k.comment_id = v.comment.id)
-QUALIFY row_number() OVER (PARTITION BY v.comment.id ORDER BY "partition", "offset") = 1
+  AND NOT EXISTS (SELECT 1 FROM comments k WHERE k.comment_id = v.comment.id
+                  AND coalesce(k.version, 1) = coalesce(TRY_CAST(v.comment.version AS INTEGER), 1))
+QUALIFY row_number() OVER (PARTITION BY v.comment.id, v.comment.version
+                           ORDER BY "partition", "offset") = 1
 """
 
 _EVENTS_SQL = """

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sinks.store import Store, Version
 
@@ -23,6 +24,16 @@ class Inventory:
     the versions of a key newest first)."""
     markers: dict[str, int] = field(default_factory=dict)
     """key → number of delete markers ever placed on it."""
+    modified: dict[str, datetime] = field(default_factory=dict)
+    """key → when its current version was written (the server's clock), where listed."""
+
+    def merge(self, other: Inventory) -> None:
+        """Fold another inventory (of other prefixes) into this one."""
+        self.current.update(other.current)
+        self.hidden.update(other.hidden)
+        self.originals.update(other.originals)
+        self.markers.update(other.markers)
+        self.modified.update(other.modified)
 
     def add(self, versions: Iterable[Version]) -> None:
         """Fold a version listing into the inventory."""
@@ -39,6 +50,8 @@ class Inventory:
                 self.hidden[key] = [v.version_id for v in kept]
             elif kept:
                 self.current[key] = latest.version_id
+                if latest.last_modified is not None:
+                    self.modified[key] = latest.last_modified
             if len(kept) > 1:
                 self.originals[key] = kept[-1].version_id
 

@@ -93,7 +93,7 @@ def parse_time(text: str) -> datetime:
 
 def describe(
     key: str, body: bytes, lines: Sequence[dict[str, Any]], retain_until: datetime | None,
-    prev: ChainLink | None, classifier: RetentionSeries,
+    prev: ChainLink | None, retention: RetentionSeries,
 ) -> Manifest:
     """The manifest of the object stored at ``key`` with ``body`` (whose lines are ``lines``)."""
     topic, partition, _ = layout.coordinates(key)
@@ -108,9 +108,9 @@ def describe(
         last_offset=lines[-1]["offset"],
         first_timestamp_ms=lines[0]["timestamp_ms"],
         last_timestamp_ms=max(line["timestamp_ms"] for line in lines),
-        series=dict(sorted(Counter(classifier.series(line) for line in lines).items())),
+        series=dict(sorted(Counter(retention.series(line) for line in lines).items())),
         retain_until=format_time(retain_until) if retain_until else None,
-        record_ids=tuple(classifier.record_id(line) for line in lines),
+        record_ids=tuple(retention.record_id(line) for line in lines),
         prev_manifest_key=prev.manifest_key if prev else None,
         prev_manifest_sha256=prev.manifest_sha256 if prev else None,
     )

@@ -1,8 +1,8 @@
 """Record series and retention: which series an archive line belongs to, how long it is kept.
 
 Series (docs/retention.md): ``comments`` (verdicts allowing or reviewing), ``removed_comments``
-(verdicts removing), ``actions`` (moderation actions, authors' standings, holds, disposals)
-and ``dead_letters``.
+(verdicts removing), ``actions`` (moderation actions, authors' standings, platform events
+and answers, holds, disposals) and ``dead_letters``.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ class RetentionSeries:
         self.deadletter = settings.topics.deadletter
         self.actions = settings.topics.actions
         self.sanctions = settings.topics.sanctions
+        self.platform = settings.topics.platform
         self.records = settings.archive.records_topic
         archive = settings.archive
         self.retention = {
@@ -47,7 +48,8 @@ class RetentionSeries:
     @property
     def topics(self) -> tuple[str, ...]:
         """Every topic (and archive-native series) that has objects in the bucket."""
-        return (self.verdicts, self.deadletter, self.actions, self.sanctions, self.records)
+        return (self.verdicts, self.deadletter, self.actions, self.sanctions, self.platform,
+                self.records)
 
     def series(self, line: Mapping[str, Any]) -> str:
         """The record series of one archive line."""
@@ -61,11 +63,15 @@ class RetentionSeries:
         return "actions"
 
     def record_id(self, line: Mapping[str, Any]) -> str:
-        """The id a manifest lists: the comment id of a verdict, else ``topic:partition:offset``."""
+        """The id a manifest lists: the comment id of a verdict (``id@vN`` for an edited
+        version N > 1), else ``topic:partition:offset``."""
         if line["topic"] == self.verdicts:
             record = line.get("record")
             comment = record.get("comment") if isinstance(record, dict) else None
             if isinstance(comment, dict) and isinstance(comment.get("id"), str):
+                version = comment.get("version")
+                if isinstance(version, int) and version > 1:
+                    return f"{comment['id']}@v{version}"
                 return comment["id"]
         return f"{line['topic']}:{line['partition']}:{line['offset']}"
 

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
@@ -39,6 +40,7 @@ class Version:
     version_id: str
     is_latest: bool
     delete_marker: bool
+    last_modified: datetime | None = None
 
 
 def error_code(exc: ClientError) -> str:
@@ -97,6 +99,10 @@ class Store(Protocol):
 
     def head(self, key: str) -> ObjectInfo | None:
         """The lock facts of the current version of ``key``; None when there is none."""
+        ...
+
+    def server_time(self) -> datetime:
+        """The store's clock now, in UTC (what its ``LastModified`` times compare with)."""
         ...
 
     def get_or_none(self, key: str) -> bytes | None:
@@ -182,9 +188,23 @@ class ArchiveStore:
         paginator = self.client.get_paginator("list_object_versions")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
             for item in page.get("Versions", []):
-                yield Version(item["Key"], item["VersionId"], item["IsLatest"], False)
+                yield Version(item["Key"], item["VersionId"], item["IsLatest"], False,
+                              _utc(item.get("LastModified")))
             for item in page.get("DeleteMarkers", []):
-                yield Version(item["Key"], item["VersionId"], item["IsLatest"], True)
+                yield Version(item["Key"], item["VersionId"], item["IsLatest"], True,
+                              _utc(item.get("LastModified")))
+
+    def server_time(self) -> datetime:
+        """The S3 server's clock now (its ``Date`` header, to the second), in UTC.
+
+        A cut taken with the server's clock compares safely with the ``LastModified`` times
+        it reports, whatever the skew of the local clock.
+        """
+        response = self.client.list_objects_v2(Bucket=self.bucket, MaxKeys=1)
+        header = response.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("date")
+        if not header:
+            return datetime.now(UTC).replace(microsecond=0)
+        return parsedate_to_datetime(header).astimezone(UTC)
 
     def get(self, key: str) -> bytes:
         """The body of the object at ``key``."""
@@ -224,3 +244,7 @@ class ArchiveStore:
                 if "dt=" in common["Prefix"]:
                     days.append(layout.parse_day(common["Prefix"]))
         return days
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(UTC) if moment is not None else None

@@ -112,6 +112,10 @@ class MemoryStore:
             raise client_error("NoSuchKey" if not version_id else "NoSuchVersion", "GetObject")
         return entry.body, entry.info()
 
+    def server_time(self) -> datetime:
+        """The bucket's clock (the one its versions are stamped with)."""
+        return self.clock()
+
     def head(self, key: str) -> ObjectInfo | None:
         """The lock facts of the current version of ``key``; None when there is none."""
         entry = self._entry(key, "")
@@ -263,6 +267,10 @@ class FaultyStore:
     def get_with_info(self, key: str, version_id: str = "") -> tuple[bytes, ObjectInfo]:
         """Passed through."""
         return self.inner.get_with_info(key, version_id)
+
+    def server_time(self) -> datetime:
+        """The inner store's clock."""
+        return self.inner.server_time()
 
     def head(self, key: str) -> ObjectInfo | None:
         """Passed through."""

@@ -5,6 +5,13 @@ keys show there), reads every manifest and every object, recomputes SHA-256 and 
 checks Object Lock (COMPLIANCE, retain-until no earlier than the manifest says), walks each
 partition's hash chain and offsets, and checks the archived chain heads against the chains.
 Objects removed by a recorded disposal are accounted for, not reported.
+
+A live archive is verified on a consistent cut: the manifests are listed first (the cut, at
+the S3 server's time), and only then the data objects. The sink PUTs an object before its
+manifest, so every object a manifest of the cut names was in the bucket before the cut and
+must be found (else it is *missing*: a failure). Objects beyond the cut's end of their
+partition's chain, written after the cut or still waiting for their manifest, are out of
+scope: counted and named in a note, never a failure. A later run includes them.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -27,6 +34,7 @@ from sinks.series import RetentionSeries
 from sinks.store import ObjectInfo, Store
 
 THREADS = 8
+STALE_PENDING = timedelta(minutes=1)
 CHUNK = 64
 
 
@@ -53,6 +61,10 @@ class Report:
     partitions: int = 0
     chain_heads: int = 0
     disposed: int = 0
+    cut: str | None = None
+    """When the manifests were listed (S3 server time, ISO 8601)."""
+    out_of_scope: int = 0
+    """Data objects beyond the cut: written after it, or their manifest not yet written."""
 
     @property
     def ok(self) -> bool:
@@ -69,29 +81,54 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Cut:
+    """The manifests in range, listed at one moment: what a verification run covers."""
+
+    at: datetime
+    since: date | None
+    until: date | None
+    manifests: Inventory
+
+
+@dataclass(frozen=True)
 class _Stored:
     manifest: Manifest
     sha256: str
 
 
 class Verifier:
-    """Verifies the archive of one classifier's series through one store (read-only)."""
+    """Verifies the archive of one set of retention series through one store (read-only)."""
 
-    def __init__(self, store: Store, classifier: RetentionSeries) -> None:
+    def __init__(self, store: Store, retention: RetentionSeries) -> None:
         self.store = store
-        self.classifier = classifier
+        self.retention = retention
 
     def run(self, since: date | None = None, until: date | None = None) -> Report:
         """Verify the date folders from ``since`` to ``until`` (inclusive; None: unbounded)."""
-        report = Report(since.isoformat() if since else None, until.isoformat() if until else None)
-        prefixes = [p for topic in self.classifier.topics for p in self._prefixes(topic, since,
-                                                                                    until)]
-        inventory = take(self.store, prefixes)
+        return self.check(self.cut(since, until))
+
+    def cut(self, since: date | None = None, until: date | None = None) -> Cut:
+        """List every manifest in range, now: the consistent cut :meth:`check` verifies."""
+        at = self.store.server_time()
+        prefixes = [p for topic in self.retention.topics
+                    for p in self._prefixes(f"{layout.MANIFEST_ROOT}{topic}/", since, until)]
+        return Cut(at, since, until, take(self.store, prefixes))
+
+    def check(self, cut: Cut) -> Report:
+        """Verify the cut: the objects its manifests name, chains, locks, chain heads."""
+        since, until = cut.since, cut.until
+        report = Report(since.isoformat() if since else None,
+                        until.isoformat() if until else None, cut=cut.at.isoformat())
+        prefixes = [p for topic in self.retention.topics
+                    for p in self._prefixes(layout.date_prefix(topic), since, until)]
+        inventory = Inventory()
+        inventory.merge(cut.manifests)
+        inventory.merge(take(self.store, prefixes))  # after the cut: a superset of its objects
         self._report_versions(inventory, report)
         stored = self._read_manifests(inventory, report)
         report.manifests = len(stored)
         self._check_objects(stored, inventory, self._disposed(), report)
-        self._check_orphans(stored, inventory, report)
+        self._check_orphans(stored, inventory, cut.at, report)
         report.partitions = len(self._check_chains(stored, since, report))
         self._check_chain_heads(stored, since, until, report)
         return report
@@ -103,7 +140,7 @@ class Verifier:
         wanted = sorted(set(keys))
         inventory = Inventory()
         for key in wanted:
-            for exact in (key, layout.manifest_key(key)):
+            for exact in (layout.manifest_key(key), key):  # the manifest first: a cut
                 inventory.add(v for v in self.store.versions(exact) if v.key == exact)
         self._report_versions(inventory, report)
         stored = self._read_manifests(inventory, report)
@@ -123,13 +160,9 @@ class Verifier:
                                  for s in stored.values()})
         return report
 
-    def _prefixes(self, topic: str, since: date | None, until: date | None) -> list[str]:
-        found = []
-        for root in (layout.date_prefix(topic), f"{layout.MANIFEST_ROOT}{topic}/"):
-            for day in self.store.days(root):
-                if (since is None or day >= since) and (until is None or day <= until):
-                    found.append(f"{root}dt={day.isoformat()}/")
-        return found
+    def _prefixes(self, root: str, since: date | None, until: date | None) -> list[str]:
+        return [f"{root}dt={day.isoformat()}/" for day in self.store.days(root)
+                if (since is None or day >= since) and (until is None or day <= until)]
 
     def _report_versions(self, inventory: Inventory, report: Report) -> None:
         for key, survivors in sorted(inventory.hidden.items()):
@@ -145,7 +178,7 @@ class Verifier:
 
     def _disposed(self) -> dict[str, str]:
         return {o["key"]: o["sha256"]
-                for record in archived_records(self.store, self.classifier.records)
+                for record in archived_records(self.store, self.retention.records)
                 if record.get("kind") == "disposal" for o in record.get("objects", [])}
 
     def _read_manifests(self, inventory: Inventory, report: Report) -> dict[str, _Stored]:
@@ -177,7 +210,9 @@ class Verifier:
             key = item.manifest.object_key
             if key in inventory.current or key in inventory.hidden:
                 continue
-            if disposed.get(key) == item.manifest.object_sha256:
+            if self.store.head(key) is not None:  # not listed, yet there: check it directly
+                present.append(item.manifest)
+            elif disposed.get(key) == item.manifest.object_sha256:
                 report.disposed += 1
             else:
                 report.add("missing", key,
@@ -200,7 +235,7 @@ class Verifier:
                                        f"{manifest.object_sha256}")
             return
         lines = list(deserialize(body))
-        ids = tuple(self.classifier.record_id(line) for line in lines)
+        ids = tuple(self.retention.record_id(line) for line in lines)
         offsets = (lines[0]["offset"], lines[-1]["offset"]) if lines else (None, None)
         if ids != manifest.record_ids or offsets != (manifest.first_offset,
                                                      manifest.last_offset):
@@ -214,27 +249,41 @@ class Verifier:
                                         f"{manifest.retain_until}")
 
     def _check_orphans(
-        self, stored: dict[str, _Stored], inventory: Inventory, report: Report
+        self, stored: dict[str, _Stored], inventory: Inventory, cut: datetime, report: Report
     ) -> None:
+        """Objects no manifest of the cut names: out of scope beyond the cut, else orphans.
+
+        Beyond the cut means after the last offset of its partition's chain in the cut, and
+        either written at or after the cut (server time) or the partition's next object,
+        written before the cut while its manifest was not yet (the sink writes it next).
+        """
         described = {s.manifest.object_key for s in stored.values()}
         data = [k for k in inventory.current if not k.startswith(layout.MANIFEST_ROOT)]
         tails: dict[tuple[str, int] | None, int] = {}
         for item in stored.values():
             chain = (item.manifest.topic, item.manifest.partition)
             tails[chain] = max(tails.get(chain, -1), item.manifest.last_offset)
-        newest: dict[tuple[str, int] | None, str] = {}
-        for key in data:
-            where = _partition_of(key)
-            newest[where] = max(key, newest.get(where, ""))
         for key in sorted(set(data) - described):
             where = _partition_of(key)
             first = layout.coordinates(key)[2] if where else -1
-            if where and newest[where] == key and first == tails.get(where, -1) + 1:
-                report.notes.append(f"{key} has no manifest yet: the newest object of its "
-                                    "partition, the sink writes its manifest next")
+            tail = tails.get(where, -1)
+            written = inventory.modified.get(key)
+            after = written is not None and written >= cut
+            if where and first > tail and (after or first == tail + 1):
+                report.out_of_scope += 1
+                if written is not None and written < cut - STALE_PENDING:
+                    report.notes.append(
+                        f"{key} has had no manifest since {written:%Y-%m-%d %H:%M:%S}Z: the "
+                        "sink stopped between its two PUTs and writes the manifest when the "
+                        "partition is next assigned")
             else:
                 report.add("orphan", key, f"{key} has no manifest: it was not archived by "
                                           "the sink, or its manifest was removed")
+        if report.out_of_scope:
+            report.notes.append(
+                f"{report.out_of_scope} object(s) beyond the cut at {cut.isoformat()} (written "
+                "after it, or before their manifest) are out of scope: verify again to include "
+                "them")
 
     def _check_chains(
         self, stored: dict[str, _Stored], since: date | None, report: Report
@@ -286,7 +335,7 @@ class Verifier:
         self, stored: dict[str, _Stored], since: date | None, until: date | None,
         report: Report,
     ) -> None:
-        topics = set(self.classifier.topics)
+        topics = set(self.retention.topics)
         for key in self._chain_head_keys(since, until):
             body = self.store.get_or_none(key)
             if body is None:

@@ -49,6 +49,26 @@ def civicmod_process(
     return ManagedProcess(name, argv, settings.embedded.state_dir / "logs" / f"{name}.log", env)
 
 
+def children(settings: Settings, demo_rate: float = 0.0, demo_count: int = 0,
+             ports: Mapping[str, int] | None = None) -> list[ManagedProcess]:
+    """The processes ``up`` runs, in start order: worker, sink, HTTP ingest, the platform
+    sources and their actions when a platform is configured (else nothing more), demo.
+    ``ports`` gives worker, sink and HTTP ingest their metrics ports (see :data:`ROLES`)."""
+    ports = ports or {}
+    processes = [
+        civicmod_process(role, [command], settings,
+                         {"CIVICMOD_METRICS__PORT": str(ports[role])} if role in ports else None)
+        for role, command in zip(ROLES, ("worker", "sink", "serve-http"), strict=True)
+    ]
+    if settings.sources.configured:
+        processes += [civicmod_process("sources", ["sources", "serve"], settings),
+                      civicmod_process("platform-actions", ["sources", "act"], settings)]
+    if demo_count:
+        processes.append(civicmod_process(
+            "demo", ["demo", "--rate", str(demo_rate), "--count", str(demo_count)], settings))
+    return processes
+
+
 class Supervisor:
     """Owns every process of a running stack."""
 
@@ -62,7 +82,8 @@ class Supervisor:
         self.effective = settings
 
     def start(self) -> Settings:
-        """Start services (when embedded), topics, then worker, sink, HTTP ingest and demo."""
+        """Start services (when embedded), topics, then worker, sink, HTTP ingest, the
+        configured platform sources and demo traffic."""
         effective = self.settings
         if self.settings.embedded.enabled:
             self.services = EmbeddedServices(self.settings)
@@ -72,19 +93,7 @@ class Supervisor:
         self.effective = effective
         ports = metrics_ports(effective)
         write_endpoints(effective, ports)
-        self.children = [
-            civicmod_process(role, [command], effective,
-                             {"CIVICMOD_METRICS__PORT": str(ports[role])})
-            for role, command in zip(ROLES, ("worker", "sink", "serve-http"), strict=True)
-        ]
-        if self.demo_count:
-            self.children.append(
-                civicmod_process(
-                    "demo",
-                    ["demo", "--rate", str(self.demo_rate), "--count", str(self.demo_count)],
-                    effective,
-                )
-            )
+        self.children = children(effective, self.demo_rate, self.demo_count, ports)
         for child in self.children:
             child.start()
         return effective

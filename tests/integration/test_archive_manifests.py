@@ -63,7 +63,7 @@ def test_sink_chains_a_manifest_per_object_and_repairs_one_lost_in_a_crash(
     ids = Counter(line["record"]["comment"]["id"] for line in archived_lines(store, topic))
     assert len(ids) == VERDICTS and max(ids.values()) == 1
 
-    classifier = RetentionSeries(settings)
+    retention = RetentionSeries(settings)
     chains: dict[tuple[str, int], list[tuple[Manifest, str]]] = defaultdict(list)
     for name in (topic, settings.topics.deadletter):
         data_keys = set(store.keys(f"{name}/"))
@@ -74,7 +74,7 @@ def test_sink_chains_a_manifest_per_object_and_repairs_one_lost_in_a_crash(
             lines = list(deserialize(body))
             assert manifest.object_sha256 == Manifest.from_bytes(
                 store.get(manifest.key)).object_sha256
-            assert manifest.record_ids == tuple(classifier.record_id(li) for li in lines)
+            assert manifest.record_ids == tuple(retention.record_id(li) for li in lines)
             assert manifest.record_count == len(lines)
             chains[(name, manifest.partition)].append((manifest, digest))
 
@@ -99,6 +99,6 @@ def test_sink_chains_a_manifest_per_object_and_repairs_one_lost_in_a_crash(
         assert (last[where]["manifest_key"], last[where]["manifest_sha256"]) == (
             manifest.key, digest)
 
-    report = Verifier(role_store(settings, "officer"), classifier).run()
+    report = Verifier(role_store(settings, "officer"), retention).run()
     assert report.ok, report.problems
     assert report.records >= VERDICTS + DEAD

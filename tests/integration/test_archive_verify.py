@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from botocore.exceptions import ClientError
+from kafka import KafkaProducer
 from typer.testing import CliRunner
 
 from civicmod.cli import app
@@ -27,8 +30,11 @@ from tests.integration.archive_helpers import (
     write_partition,
     writer,
 )
+from tests.integration.helpers import isolated, start, wait_for
 
 pytestmark = pytest.mark.integration
+
+LIVE_RECORDS = 3000
 
 
 def _verify(settings: Settings, since: date | None = None) -> Report:
@@ -191,3 +197,80 @@ def test_chain_heads_are_written_periodically_and_checked(stack: Settings) -> No
     admin.put_json_create_only(forged, json.dumps(document).encode())
     report = _verify(settings)
     assert _kinds(report, forged) == {"chain-head"}
+
+
+def test_objects_written_after_the_cut_are_out_of_scope_not_missing(stack: Settings) -> None:
+    settings = archive_settings(stack, "cut")
+    chain = writer(settings)
+    topic = settings.topics.verdicts
+    write_partition(settings, chain, 0, objects=2, per_object=4)
+    pipeline = role_store(settings, "pipeline")
+    # Partition 1's first object is written, its manifest not yet (the sink writes it next).
+    pending = layout.object_key(topic, 1, 0, DAY)
+    pipeline.put_create_only(pending, serialize_lines([verdict_line(settings, 1, 0)]), 0, 0, 1)
+
+    verifier = Verifier(role_store(settings, "officer"), RetentionSeries(settings))
+    cut = verifier.cut()
+    # The sink goes on writing (object, then manifest) between the cut and the object listing.
+    later = [chain.append(topic, 0, DAY, [verdict_line(settings, 0, n) for n in range(s, s + 4)])
+             for s in (8, 12)]
+    report = verifier.check(cut)
+    assert report.ok, report.problems
+    assert (report.objects, report.records, report.out_of_scope) == (2, 8, 3)
+    assert not any(pending in p.message for p in report.problems)
+    assert any("3 object(s) beyond the cut" in note for note in report.notes)
+    assert not any(later[1].key in p.message for p in report.problems)
+
+    again = verifier.run()
+    assert again.ok, again.problems
+    assert (again.objects, again.records, again.out_of_scope) == (4, 16, 1)
+
+
+def test_verify_passes_again_and_again_while_the_sink_writes(stack: Settings) -> None:
+    settings = isolated(stack, "liveverify", batch_max_records=10)
+    producer = KafkaProducer(bootstrap_servers=settings.kafka.bootstrap_servers, acks="all",
+                             linger_ms=5)
+    sent, stop = threading.Event(), threading.Event()
+
+    def produce() -> None:
+        for n in range(LIVE_RECORDS):
+            if stop.is_set():
+                return
+            line = verdict_line(settings, n % 2, n)
+            producer.send(settings.topics.verdicts, key=line["key"].encode(),
+                          value=json.dumps(line["record"]).encode(), partition=n % 2)
+            if n % 20 == 19:
+                producer.flush()
+                time.sleep(0.05)  # pacing, so the sink writes while verify runs
+        producer.flush()
+        sent.set()
+
+    sink = start("liveverify-sink", ["sink"], settings)
+    thread = threading.Thread(target=produce, daemon=True)
+    verifier = Verifier(role_store(settings, "officer"), RetentionSeries(settings))
+    reports: list[Report] = []
+    try:
+        thread.start()
+        wait_for(lambda: _verify_objects(settings) > 0, 60, "the sink's first object")
+        while not sent.is_set() and len(reports) < 12:
+            reports.append(verifier.run())
+            assert reports[-1].ok, [p.message for p in reports[-1].problems]
+        thread.join(timeout=120)
+        assert sent.is_set(), "the producer did not finish"
+        def all_archived() -> Report | None:
+            report = verifier.run()
+            return report if report.records == LIVE_RECORDS else None
+
+        final = wait_for(all_archived, 90, f"{LIVE_RECORDS} archived records")
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+        sink.stop()
+        producer.close()
+    assert final.ok and final.out_of_scope == 0, final.problems
+    assert len(reports) >= 3
+    assert len({r.objects for r in reports}) >= 2, "verify never ran while the sink wrote"
+
+
+def _verify_objects(settings: Settings) -> int:
+    return Verifier(role_store(settings, "officer"), RetentionSeries(settings)).run().objects

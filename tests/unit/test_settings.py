@@ -49,6 +49,7 @@ def test_defaults_come_from_the_defaults_yaml() -> None:
         "comments.deadletter",
         "moderation.actions",
         "authors.sanctions",
+        "platform.events",
     ]
     assert s.policy_file.name == "policy.yaml" and s.policy_file.is_file()
 
