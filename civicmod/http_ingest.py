@@ -82,14 +82,7 @@ def build_http_app(settings: Settings, producer: CommentProducer) -> web.Applica
 async def _ready(app: web.Application) -> None:
     """Ready once serving, with a producer that reached the broker (its constructor did)."""
     health.STATE.set_ready()
-    app[BEAT_KEY] = asyncio.create_task(_beat())
-
-
-async def _beat() -> None:
-    """Liveness: the event loop runs."""
-    while True:
-        health.STATE.beat()
-        await asyncio.sleep(1.0)
+    app[BEAT_KEY] = asyncio.create_task(health.beat_forever())
 
 
 def serve_http(settings: Settings) -> None:

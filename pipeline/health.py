@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import threading
@@ -48,6 +49,13 @@ class Health:
 
 STATE = Health()
 """The state of this process, set by its main loop, read by the server."""
+
+
+async def beat_forever(every: float = 1.0) -> None:
+    """Tick :data:`STATE` while the event loop runs (liveness of an asyncio process)."""
+    while True:
+        STATE.beat()
+        await asyncio.sleep(every)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -56,6 +56,11 @@ S3_ERRORS = Counter("civicmod_s3_errors", "Failed S3 operations, by operation", 
 KAFKA_ERRORS = Counter(
     "civicmod_kafka_errors", "Failed Kafka operations, by operation", ["operation"]
 )
+PLATFORM_CALLS = Counter(
+    "civicmod_platform_calls",
+    "Attempts to call a platform API, by API host and outcome (ok or the error kind)",
+    ["api", "outcome"],
+)
 VERSIONS = Info("civicmod_versions", "Policy and model versions this worker decides with")
 
 

@@ -29,6 +29,7 @@ from pydantic import ValidationError
 
 from civicmod.sources import facebook_graph, youtube
 from civicmod.sources.api import ApiClient, ApiError
+from pipeline import health
 from pipeline.actions import ModerationAction
 from pipeline.ingest import CommentProducer
 from pipeline.kafka_auth import client_options
@@ -148,7 +149,9 @@ async def _run(settings: Settings, stop: threading.Event) -> None:
         clients = platform_clients(session, settings)
         actions = PlatformActions(settings, clients)
         try:
+            health.STATE.set_ready()
             while not stop.is_set():
+                health.STATE.beat()
                 polled = await asyncio.to_thread(consumer.poll, timeout_ms=500)
                 for messages in polled.values():
                     for message in messages:

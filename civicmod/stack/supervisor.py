@@ -23,12 +23,15 @@ log = logging.getLogger(__name__)
 RESTART_BACKOFF_SECONDS = (1, 2, 5, 10, 30)
 REPORT_EVERY_SECONDS = 10.0
 ROLES = ("worker", "sink", "http")
+SOURCE_ROLES = ("sources", "platform-actions")
 
 
 def metrics_ports(settings: Settings) -> dict[str, int]:
-    """Each long-running child's metrics port: ``up_base_port`` + 0, 1, 2, or free ports."""
+    """Each long-running child's metrics port: ``up_base_port`` + 0, 1, 2 (3, 4 for the
+    sources when a platform is configured), or free ports."""
+    roles = ROLES + (SOURCE_ROLES if settings.sources.configured else ())
     base = settings.metrics.up_base_port
-    return {role: base + n if base else free_port() for n, role in enumerate(ROLES)}
+    return {role: base + n if base else free_port() for n, role in enumerate(roles)}
 
 
 def write_endpoints(settings: Settings, ports: Mapping[str, int]) -> None:
@@ -53,16 +56,16 @@ def children(settings: Settings, demo_rate: float = 0.0, demo_count: int = 0,
              ports: Mapping[str, int] | None = None) -> list[ManagedProcess]:
     """The processes ``up`` runs, in start order: worker, sink, HTTP ingest, the platform
     sources and their actions when a platform is configured (else nothing more), demo.
-    ``ports`` gives worker, sink and HTTP ingest their metrics ports (see :data:`ROLES`)."""
+    ``ports`` gives each long-running child its metrics port (:func:`metrics_ports`)."""
+    commands = {"worker": ["worker"], "sink": ["sink"], "http": ["serve-http"],
+                "sources": ["sources", "serve"], "platform-actions": ["sources", "act"]}
+    roles = ROLES + (SOURCE_ROLES if settings.sources.configured else ())
     ports = ports or {}
     processes = [
-        civicmod_process(role, [command], settings,
+        civicmod_process(role, commands[role], settings,
                          {"CIVICMOD_METRICS__PORT": str(ports[role])} if role in ports else None)
-        for role, command in zip(ROLES, ("worker", "sink", "serve-http"), strict=True)
+        for role in roles
     ]
-    if settings.sources.configured:
-        processes += [civicmod_process("sources", ["sources", "serve"], settings),
-                      civicmod_process("platform-actions", ["sources", "act"], settings)]
     if demo_count:
         processes.append(civicmod_process(
             "demo", ["demo", "--rate", str(demo_rate), "--count", str(demo_count)], settings))

@@ -94,7 +94,7 @@ def test_every_command_exists_in_the_cli() -> None:
     assert not _resolves(["topics", "delete"]) and not _resolves(["topics"])
 
 
-@pytest.mark.parametrize("name", ["worker", "sink", "http"])
+@pytest.mark.parametrize("name", ["worker", "sink", "http", "sources", "platform-actions"])
 def test_pipeline_services_restart_report_health_and_serve_metrics(name: str) -> None:
     service = CIVICMOD[name]
     assert service["restart"] == "unless-stopped"
@@ -139,4 +139,5 @@ def test_prometheus_scrapes_every_pipeline_service_on_its_metrics_port() -> None
     config = yaml.safe_load((ROOT / "config/prometheus/prometheus.yml").read_text())
     scraped = {sd["names"][0]: sd["port"] for job in config["scrape_configs"]
                for sd in job.get("dns_sd_configs", [])}
-    assert scraped == {"worker": 9400, "sink": 9400, "http": 9400}
+    assert scraped == {name: 9400 for name in
+                       ("worker", "sink", "http", "sources", "platform-actions")}

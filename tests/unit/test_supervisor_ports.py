@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from civicmod.scrape import read_endpoints
-from civicmod.stack.supervisor import ROLES, metrics_ports, write_endpoints
+from civicmod.stack.supervisor import ROLES, children, metrics_ports, write_endpoints
 from civicmod.status import ENDPOINTS_FILE
-from pipeline.settings import EmbeddedSettings, MetricsSettings, load_settings
+from pipeline.settings import EmbeddedSettings, MetricsSettings, SourceSettings, load_settings
 
 
 def test_a_base_port_gives_consecutive_ports_and_none_gives_distinct_free_ones() -> None:
@@ -25,3 +25,14 @@ def test_endpoints_are_written_for_status_with_a_reachable_host(tmp_path: Path) 
     assert read_endpoints(tmp_path / ENDPOINTS_FILE) == {
         "worker": "http://127.0.0.1:19400", "sink": "http://127.0.0.1:19401"}
     assert read_endpoints(tmp_path / "missing.json") == {}
+
+
+def test_configured_sources_get_ports_too() -> None:
+    settings = load_settings(metrics=MetricsSettings(up_base_port=19400),
+                             sources=SourceSettings(youtube_channel_id="UC123"))
+    ports = metrics_ports(settings)
+    assert ports == {"worker": 19400, "sink": 19401, "http": 19402, "sources": 19403,
+                     "platform-actions": 19404}
+    envs = {c.name: (c.env or {}).get("CIVICMOD_METRICS__PORT") for c in
+            children(settings, ports=ports)}
+    assert envs == {role: str(port) for role, port in ports.items()}
