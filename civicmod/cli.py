@@ -171,9 +171,12 @@ def demo(
 @app.command()
 def status() -> None:
     """Show services, topic end offsets, consumer-group lag and archive size."""
+    from civicmod.stack.embedded import embedded_endpoints
     from civicmod.status import collect_status
 
-    snapshot = collect_status(cli_settings())
+    settings = cli_settings()
+    snapshot = collect_status(embedded_endpoints(settings) if settings.embedded.enabled
+                              else settings)
     table = Table(title="civicmod status")
     table.add_column("what")
     table.add_column("value", justify="right")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from civicmod.scrape import read_endpoints
+from civicmod.stack.embedded import embedded_endpoints
 from civicmod.stack.supervisor import ROLES, children, metrics_ports, write_endpoints
 from civicmod.status import ENDPOINTS_FILE
 from pipeline.settings import EmbeddedSettings, MetricsSettings, SourceSettings, load_settings
@@ -36,3 +37,11 @@ def test_configured_sources_get_ports_too() -> None:
     envs = {c.name: (c.env or {}).get("CIVICMOD_METRICS__PORT") for c in
             children(settings, ports=ports)}
     assert envs == {role: str(port) for role, port in ports.items()}
+
+
+def test_status_looks_for_the_embedded_services_on_their_configured_ports() -> None:
+    settings = load_settings(embedded=EmbeddedSettings(s3_port=17333, broker_port=17092))
+    located = embedded_endpoints(settings)
+    assert located.kafka.bootstrap_servers == "127.0.0.1:17092"
+    assert located.s3.endpoint_url == "http://127.0.0.1:17333"
+    assert located.s3.access_key == settings.s3.access_key  # no keys are created or read
