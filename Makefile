@@ -40,12 +40,16 @@ scale: install
 PEERS_STAMP := $(VENV)/.peers-stamp
 
 $(PEERS_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,embedded,peers]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,embedded,peers,bench]'
 	touch $(PEERS_STAMP)
 
 # Benchmarks against peers (alt-profanity-check, hatesonar: hatesonar needs the en_US.UTF-8
-# locale). Results and machine go in docs/benchmarks.md and docs/classifiers.md.
+# locale). Results and machine go in docs/benchmarks.md and docs/classifiers.md; the end-to-end
+# run (embedded stack, several minutes) rewrites its section of docs/benchmarks.md and the
+# charts in docs/img/.
 bench: $(PEERS_STAMP)
+	$(BIN)/python -m benchmarks.bench_pipeline --write docs/benchmarks.md --img docs/img \
+		--json docs/img/bench_pipeline.json
 	$(BIN)/python -m benchmarks.bench_matcher
 	$(BIN)/python -m benchmarks.bench_rules
 	$(BIN)/python -m benchmarks.bench_detectors

@@ -11,7 +11,8 @@ from rich.markup import escape
 
 from civicmod.bootstrap import cli_settings, console
 
-sources_app = typer.Typer(help="Platform sources (Facebook, YouTube): docs/sources.md.")
+sources_app = typer.Typer(help="Platform sources (Facebook, Instagram, YouTube): "
+                               "docs/sources.md.")
 
 
 def _stop_on_signals() -> threading.Event:
@@ -23,7 +24,7 @@ def _stop_on_signals() -> threading.Event:
 
 @sources_app.command("serve")
 def serve() -> None:
-    """Serve the Facebook webhook and poll the configured platforms until SIGTERM."""
+    """Serve the Meta webhook and poll the configured platforms until SIGTERM."""
     from civicmod.sources.service import serve_sources
     from pipeline.health import serve_health
 
@@ -51,7 +52,8 @@ def check() -> None:
     settings = cli_settings()
     if not settings.sources.configured:
         console.print("no platform configured (sources.facebook_page_ids, "
-                      "sources.youtube_channel_id): nothing to check")
+                      "sources.instagram_account_ids, sources.youtube_channel_id): "
+                      "nothing to check")
         return
     findings = asyncio.run(check_sources(settings.sources))
     for finding in findings:

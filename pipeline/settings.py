@@ -239,6 +239,9 @@ class SourceSettings(_Section):
     facebook_verify_token: SecretStr = SecretStr("")
     facebook_page_token: SecretStr = SecretStr("")
     facebook_remove_mode: Literal["hide", "delete"] = "hide"
+    """How ``remove`` is carried out on Facebook and Instagram (both the Graph API)."""
+    instagram_account_ids: str = ""
+    """Instagram professional accounts (IG user ids), reached with ``facebook_page_token``."""
     youtube_channel_id: str = ""
     youtube_api_url: str = "https://www.googleapis.com/youtube/v3"
     youtube_oauth_token: SecretStr = SecretStr("")
@@ -258,10 +261,23 @@ class SourceSettings(_Section):
         return tuple(part.strip() for part in self.facebook_page_ids.split(",") if part.strip())
 
     @property
+    def instagram_accounts(self) -> tuple[str, ...]:
+        """The Instagram professional account ids to capture (empty: no Instagram source)."""
+        return tuple(part.strip() for part in self.instagram_account_ids.split(",")
+                     if part.strip())
+
+    @property
     def configured(self) -> tuple[str, ...]:
-        """The platforms configured: ``facebook``, ``youtube``, both or none."""
+        """The platforms configured, of ``facebook``, ``instagram`` and ``youtube``."""
         return tuple(name for name, on in (("facebook", bool(self.facebook_pages)),
+                                           ("instagram", bool(self.instagram_accounts)),
                                            ("youtube", bool(self.youtube_channel_id))) if on)
+
+    @property
+    def meta_configured(self) -> bool:
+        """True when a Graph API platform (Facebook or Instagram) is configured: the webhook
+        and the app secret are needed."""
+        return bool(self.facebook_pages or self.instagram_accounts)
 
 
 class Settings(BaseSettings):

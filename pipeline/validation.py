@@ -20,7 +20,21 @@ class InvalidComment(ValueError):
 
 
 def parse_comment(raw: bytes, max_text_chars: int) -> Comment:
-    """Decode, parse and validate one JSON comment; raise :class:`InvalidComment` if unfit."""
+    """Decode, parse and validate one JSON comment; raise :class:`InvalidComment` if unfit.
+
+    A well-formed comment (every one the ingest producer wrote) is parsed and validated in one
+    pass by pydantic's JSON parser; anything it refuses is parsed again step by step, so the
+    reason given is the same either way.
+    """
+    try:
+        comment = Comment.model_validate_json(raw)
+    except ValueError:
+        return _parse_slowly(raw, max_text_chars)
+    _check_text(comment.text, max_text_chars)
+    return comment
+
+
+def _parse_slowly(raw: bytes, max_text_chars: int) -> Comment:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -40,15 +54,7 @@ def comment_from_object(data: Any, max_text_chars: int) -> Comment:
         raise InvalidComment(f"expected a JSON object, got {type(data).__name__}")
     text = data.get("text")
     if isinstance(text, str):
-        if "\x00" in text:
-            raise InvalidComment("text contains a NUL character", field="text")
-        if not text.strip():
-            raise InvalidComment("text is empty", field="text")
-        if len(text) > max_text_chars:
-            raise InvalidComment(
-                f"text has {len(text)} characters, over the limit of {max_text_chars}",
-                field="text",
-            )
+        _check_text(text, max_text_chars)
     try:
         return Comment.model_validate(data)
     except ValidationError as exc:
@@ -56,3 +62,15 @@ def comment_from_object(data: Any, max_text_chars: int) -> Comment:
         field = ".".join(str(p) for p in first["loc"]) or None
         extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise InvalidComment(f"{field}: {first['msg']}{extra}", field=field) from exc
+
+
+def _check_text(text: str, max_text_chars: int) -> None:
+    if "\x00" in text:
+        raise InvalidComment("text contains a NUL character", field="text")
+    if not text.strip():
+        raise InvalidComment("text is empty", field="text")
+    if len(text) > max_text_chars:
+        raise InvalidComment(
+            f"text has {len(text)} characters, over the limit of {max_text_chars}",
+            field="text",
+        )

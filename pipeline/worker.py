@@ -83,11 +83,7 @@ def build_app(
             wait=wait_exponential(max=30), before_sleep=_count_and_log
         ):
             with attempt:
-                # The app's producer directly: Faust's Topic.send wraps every message in a
-                # FutureMessage and callbacks, which measured 3x slower end to end here.
-                pending = [await app.producer.send(s.topic, s.key, s.value, s.partition,
-                                                   None, None) for s in sends]
-                await asyncio.gather(*pending)
+                await asyncio.gather(*await _submit(app, sends))
 
     @app.on_partitions_assigned.connect
     def on_assigned(_app: Any, /, *args: Any, signal: Any, **_kwargs: Any) -> None:
@@ -141,6 +137,36 @@ def build_app(
             await publish(sends)
 
     return app
+
+
+async def _submit(app: faust.App, sends: Sequence[Send]) -> list[asyncio.Future[Any]]:
+    """Hand every message to the producer as whole record batches, one future per batch.
+
+    Awaiting ``send`` per message went through the accumulator and a future per message (the
+    worker's largest cost after the detectors and Faust itself, docs/benchmarks.md); here the
+    batches of each partition are built and submitted together, and the caller awaits all of
+    their futures once. A keyed message goes where the producer's partitioner puts its key.
+    """
+    producer = app.producer
+    client = producer._ensure_producer()  # type: ignore[attr-defined]  # Faust's aiokafka one
+    for topic in {send.topic for send in sends}:
+        await client.partitions_for(topic)  # metadata known before keys are partitioned
+    batches: dict[tuple[str, int], Any] = {}
+    futures: list[asyncio.Future[Any]] = []
+    for send in sends:
+        partition = send.partition
+        if partition is None:
+            partition = producer.key_partition(send.topic, send.key).partition  # type: ignore[arg-type]
+        slot = (send.topic, partition)
+        batch = batches.get(slot)
+        if batch is None:
+            batch = batches[slot] = client.create_batch()
+        while batch.append(key=send.key, value=send.value, timestamp=None) is None:  # full
+            futures.append(await client.send_batch(batch, send.topic, partition=partition))
+            batch = batches[slot] = client.create_batch()
+    for (topic, partition), batch in batches.items():
+        futures.append(await client.send_batch(batch, topic, partition=partition))
+    return futures
 
 
 _log_retry = before_sleep_log(log, logging.WARNING)

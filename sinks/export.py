@@ -32,7 +32,8 @@ from sinks.verify import Report, Verifier
 FORMATS = ("csv", "jsonl", "html")
 RECORD_COLUMNS = ("comment_id", "created_at", "platform", "page", "post", "parent",
                   "author_id", "author_name", "status", "verdict", "categories", "on_hold",
-                  "text", "reasons", "decided_at", "policy_version", "model_version")
+                  "version", "versions", "text", "reasons", "decided_at", "policy_version",
+                  "model_version")
 HISTORY_COLUMNS = ("comment_id", "at", "kind", "action", "by", "reason", "detail")
 
 
@@ -57,7 +58,7 @@ def export_bundle(
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     rows = search(db, query)
-    verdicts = _verdicts(db, [r["comment_id"] for r in rows])
+    verdicts = _verdicts(db, rows)
     histories, event_sources = _histories(db, rows)
     sources = sorted({r["object_key"] for r in rows} | event_sources)
     report = verifier.run_objects(sources)
@@ -99,13 +100,16 @@ def export_bundle(
     return ExportResult(out, len(records), len(redactions), report)
 
 
-def _verdicts(db: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, dict[str, Any]]:
-    rows = db.execute(
-        "SELECT c.comment_id, l.record FROM comments c "
-        "JOIN (SELECT unnest(?::VARCHAR[]) AS comment_id) w USING (comment_id) "
-        "JOIN lines l ON l.object_key = c.object_key AND l.\"offset\" = c.\"offset\"",
-        [ids]).fetchall()
-    return {cid: json.loads(record) for cid, record in rows}
+def _verdicts(db: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]
+              ) -> dict[str, dict[str, Any]]:
+    """The archived verdict of each row's version (the latest one search shows)."""
+    found = db.execute(
+        "SELECT w.comment_id, l.record FROM (SELECT unnest(?::VARCHAR[]) AS comment_id, "
+        "unnest(?::VARCHAR[]) AS object_key, unnest(?::BIGINT[]) AS at) w "
+        "JOIN lines l ON l.object_key = w.object_key AND l.\"offset\" = w.at",
+        [[r["comment_id"] for r in rows], [r["object_key"] for r in rows],
+         [r["offset"] for r in rows]]).fetchall()
+    return {cid: json.loads(record) for cid, record in found}
 
 
 def _histories(

@@ -11,11 +11,11 @@ from typing import Any, TextIO
 from rich.table import Table
 
 TABLE_COLUMNS = ("created_at", "page", "post", "author_id", "status", "categories", "on_hold",
-                 "comment_id", "text")
+                 "comment_id", "versions", "text")
 MAX_WIDTH = 24
 TEXT_WIDTH = 48
 HEADERS = {"created_at": "created (UTC)", "author_id": "author", "categories": "E.1",
-           "on_hold": "hold", "comment_id": "comment"}
+           "on_hold": "hold", "comment_id": "comment", "versions": "vers."}
 
 
 def plain(value: Any) -> Any:

@@ -1,5 +1,10 @@
 """Searching the index: one row per comment (deduplicated by comment id) with its status.
 
+A comment edited on the platform has several versions. Search shows each comment once, with
+its latest version by the platform's time (what it says now, as ``archive get --as-of`` would
+answer for today) and ``versions``, how many are archived; the filters match *any* version, so
+words a comment said before an edit still find it. ``archive get ID`` shows every version.
+
 A query is a set of filters, given as command options or as ``key=value`` words
 (``"page=townofqueencreek action=removed since=2026-11-01 text='Ellsworth Loop'"``).
 ``action`` matches what happened to a comment at any point: ``allowed`` (allowed by the
@@ -20,7 +25,8 @@ ACTIONS = ("allowed", "reviewed", "removed", "restored")
 KEPT = ("keep", "allow", "approve")
 
 COLUMNS = ("comment_id", "created_at", "platform", "page", "post", "parent", "author_id",
-           "author_name", "status", "verdict", "categories", "on_hold", "text", "reasons",
+           "author_name", "status", "verdict", "categories", "on_hold", "version", "versions",
+           "text", "reasons",
            "decided_at", "policy_version", "model_version", "object_key", "topic",
            "partition", "offset")
 
@@ -67,7 +73,8 @@ class Query:
         return " ".join(words) or "(everything)"
 
     def where(self) -> tuple[str, list[Any]]:
-        """The SQL condition on ``comments c`` joined with ``acts a``, and its parameters."""
+        """The SQL condition on ``comments c`` (any version) joined with ``acts a``, and its
+        parameters."""
         clauses: list[str] = []
         params: list[Any] = []
 
@@ -112,7 +119,14 @@ WITH acts AS (
     FROM events WHERE kind = 'action' AND comment_id IS NOT NULL GROUP BY comment_id),
 holds AS (
     SELECT h.comment_id, h.author_id FROM events h WHERE h.kind = 'hold'
-    AND NOT EXISTS (SELECT 1 FROM events r WHERE r.kind = 'release' AND r.hold_id = h.hold_id))
+    AND NOT EXISTS (SELECT 1 FROM events r WHERE r.kind = 'release' AND r.hold_id = h.hold_id)),
+latest AS (
+    SELECT *, count(*) OVER (PARTITION BY comment_id) AS versions FROM comments
+    QUALIFY row_number() OVER (PARTITION BY comment_id ORDER BY
+        coalesce(edited_at, created_at) DESC, coalesce(version, 1) DESC) = 1),
+matched AS (
+    SELECT DISTINCT c.comment_id FROM comments c LEFT JOIN acts a USING (comment_id)
+    WHERE {where})
 SELECT c.comment_id, c.created_at, c.platform, c.page, c.post, c.parent, c.author_id,
        c.author_name,
        CASE WHEN a.last_action = 'remove' THEN 'removed'
@@ -124,10 +138,10 @@ SELECT c.comment_id, c.created_at, c.platform, c.page, c.post, c.parent, c.autho
        c.verdict, c.categories,
        (c.comment_id IN (SELECT comment_id FROM holds)
         OR c.author_id IN (SELECT author_id FROM holds)) AS on_hold,
-       c.text, c.reasons, c.decided_at, c.policy_version, c.model_version, c.object_key,
-       c.topic, c."partition", c."offset"
-FROM comments c LEFT JOIN acts a USING (comment_id)
-WHERE {where}
+       coalesce(c.version, 1), c.versions, c.text, c.reasons, c.decided_at, c.policy_version,
+       c.model_version, c.object_key, c.topic, c."partition", c."offset"
+FROM latest c LEFT JOIN acts a USING (comment_id)
+WHERE c.comment_id IN (SELECT comment_id FROM matched)
 ORDER BY c.created_at, c.comment_id
 {limit}
 """
@@ -158,7 +172,8 @@ def parse_query(text: str) -> Query:
 
 
 def search(db: duckdb.DuckDBPyConnection, query: Query, limit: int = 0) -> list[dict[str, Any]]:
-    """The comments matching ``query`` in creation order (``limit`` 0: all of them)."""
+    """The comments with a version matching ``query``, each once with its latest version, in
+    creation order (``limit`` 0: all of them)."""
     where, params = query.where()
     sql = _SEARCH_SQL.format(kept=KEPT, where=where,
                              limit=f"LIMIT {int(limit)}" if limit > 0 else "")

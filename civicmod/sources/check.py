@@ -26,9 +26,13 @@ async def check_sources(settings: SourceSettings) -> list[Finding]:
     """Check every configured platform; an empty list when none is configured."""
     findings: list[Finding] = []
     async with aiohttp.ClientSession() as session:
-        if "facebook" in settings.configured:
+        if settings.meta_configured:
+            graph = graph_client(session, settings)
             findings += _secrets(settings)
-            findings += await _facebook(graph_client(session, settings), settings)
+            findings += await _nodes(graph, "facebook page", settings.facebook_pages, "name")
+            findings += await _nodes(graph, "instagram account", settings.instagram_accounts,
+                                     "username")
+            findings += await _permissions(graph)
         if "youtube" in settings.configured:
             findings += await _youtube(youtube_client(session, settings), settings)
     return findings
@@ -44,22 +48,26 @@ def _secrets(settings: SourceSettings) -> list[Finding]:
             for name, value in named.items()]
 
 
-async def _facebook(client: ApiClient, settings: SourceSettings) -> list[Finding]:
+async def _nodes(client: ApiClient, what: str, ids: tuple[str, ...], shown: str
+                 ) -> list[Finding]:
     found: list[Finding] = []
-    for page in settings.facebook_pages:
+    for node in ids:
         try:
-            body = (await client.call("GET", page, {"fields": "id,name"})).body
-            found.append(Finding(f"facebook page {page}", True, str(body.get("name", "?"))))
+            body = (await client.call("GET", node, {"fields": f"id,{shown}"})).body
+            found.append(Finding(f"{what} {node}", True, str(body.get(shown, "?"))))
         except ApiError as exc:
-            found.append(Finding(f"facebook page {page}", False, _why(exc)))
+            found.append(Finding(f"{what} {node}", False, _why(exc)))
+    return found
+
+
+async def _permissions(client: ApiClient) -> list[Finding]:
     try:
         body = (await client.call("GET", "me/permissions")).body
-        granted = sorted(p.get("permission", "?") for p in body.get("data", [])
-                         if p.get("status") == "granted")
-        found.append(Finding("facebook permissions", True, ", ".join(granted) or "none listed"))
     except ApiError as exc:
-        found.append(Finding("facebook permissions", False, _why(exc)))
-    return found
+        return [Finding("graph permissions", False, _why(exc))]
+    granted = sorted(p.get("permission", "?") for p in body.get("data", [])
+                     if p.get("status") == "granted")
+    return [Finding("graph permissions", True, ", ".join(granted) or "none listed")]
 
 
 async def _youtube(client: ApiClient, settings: SourceSettings) -> list[Finding]:

@@ -6,13 +6,13 @@ configured platform it makes the platform's call (with retries), produces the an
 between repeats the call, which is why ``remove`` hides by default: hiding twice is harmless,
 and a hidden comment can be restored (docs/decisions/0008-platform-sources.md).
 
-| action | Facebook | YouTube |
-| --- | --- | --- |
-| remove | ``POST /{comment} is_hidden=true`` (or ``DELETE``) | ``setModerationStatus rejected`` |
-| restore | ``POST /{comment} is_hidden=false`` | ``setModerationStatus published`` |
-| ban | ``POST /{page}/blocked user=`` on every page | ``rejected`` + ``banAuthor=true`` |
-| unban | ``DELETE /{page}/blocked user=`` on every page | refused: no such call |
-| keep | nothing | nothing |
+| action | Facebook | Instagram | YouTube |
+| --- | --- | --- | --- |
+| remove | hide (``is_hidden=true``) or ``DELETE`` | hide (``hide=true``) or ``DELETE`` | rejected |
+| restore | unhide (``is_hidden=false``) | unhide (``hide=false``) | published |
+| ban | ``POST /{page}/blocked user=`` per page | refused: no such call | ``banAuthor`` |
+| unban | ``DELETE /{page}/blocked user=`` per page | refused: no such call | refused |
+| keep | nothing | nothing | nothing |
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import aiohttp
 from kafka import KafkaConsumer
 from pydantic import ValidationError
 
-from civicmod.sources import facebook_graph, youtube
+from civicmod.sources import facebook_graph, instagram, youtube
 from civicmod.sources.api import ApiClient, ApiError
 from pipeline import health
 from pipeline.actions import ModerationAction
@@ -37,6 +37,8 @@ from pipeline.platform import PlatformAnswer, PlatformCall
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
+
+GRAPH_HIDE_PARAMS = {"facebook": "is_hidden", "instagram": instagram.HIDE_PARAM}
 
 Call = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -55,12 +57,12 @@ class PlatformActions:
         client = self.clients.get(platform)
         if client is None or action.kind == "keep":
             return []
-        if platform == "facebook":
-            return await self._facebook(client, action, author)
+        if platform in GRAPH_HIDE_PARAMS:
+            return await self._graph(client, action, author, platform)
         return await self._youtube(client, action, author)
 
-    async def _facebook(self, client: ApiClient, action: ModerationAction, author: str
-                        ) -> list[PlatformAnswer]:
+    async def _graph(self, client: ApiClient, action: ModerationAction, author: str,
+                     platform: str) -> list[PlatformAnswer]:
         comment = action.comment_id or ""
         delete = self.sources.facebook_remove_mode == "delete"
         if action.kind == "remove" and delete:
@@ -71,12 +73,18 @@ class PlatformActions:
                 return [self._refused(action, "unhide", comment,
                                       "comments are deleted (facebook_remove_mode=delete): "
                                       "a deleted comment cannot be restored")]
-            hidden = action.kind == "remove"
+            hidden, param = action.kind == "remove", GRAPH_HIDE_PARAMS[platform]
             return [await self._answer(action, "hide" if hidden else "unhide", comment,
-                                       lambda: facebook_graph.hide(client, comment, hidden))]
+                                       lambda: facebook_graph.hide(client, comment, hidden,
+                                                                   param))]
         blocked = action.kind == "ban"
-        return [await self._answer(action, "block" if blocked else "unblock",
-                                   f"{page}:{author}", _blocking(client, page, author, blocked))
+        call: PlatformCall = "block" if blocked else "unblock"
+        if platform == "instagram":
+            return [self._refused(action, call, author,
+                                  "Instagram's API has no call to block or restrict an "
+                                  "account: do it in the Instagram app (restrict or block)")]
+        return [await self._answer(action, call, f"{page}:{author}",
+                                   _blocking(client, page, author, blocked))
                 for page in self.sources.facebook_pages]
 
     async def _youtube(self, client: ApiClient, action: ModerationAction, author: str
@@ -178,8 +186,9 @@ async def _answers(actions: PlatformActions, value: bytes | None) -> list[Platfo
 def platform_clients(session: aiohttp.ClientSession, settings: Settings) -> dict[str, ApiClient]:
     """An API client per configured platform."""
     clients: dict[str, ApiClient] = {}
-    if "facebook" in settings.sources.configured:
-        clients["facebook"] = facebook_graph.graph_client(session, settings.sources)
+    for platform in GRAPH_HIDE_PARAMS:
+        if platform in settings.sources.configured:
+            clients[platform] = facebook_graph.graph_client(session, settings.sources)
     if "youtube" in settings.sources.configured:
         clients["youtube"] = youtube.youtube_client(session, settings.sources)
     return clients

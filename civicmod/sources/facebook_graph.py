@@ -1,6 +1,8 @@
 """The Facebook Graph API: its error shapes, the poller (backfill and gaps) and moderation calls.
 
-Polling: ``GET /{page-id}/feed?since=`` (posts of the last ``sources.backfill_days``), then
+:class:`GraphPoller` is the resumable pass both Graph platforms share (Facebook here, Instagram
+in :mod:`civicmod.sources.instagram`). Facebook polling: ``GET /{page-id}/feed?since=`` (posts
+of the last ``sources.backfill_days``), then
 ``GET /{post-id}/comments`` for each, both followed through ``paging.cursors.after``. The
 feed cursor is stored after each page of posts, so a stopped poll resumes there.
 Calls: ``POST /{comment-id}`` with ``is_hidden=true|false`` (or ``DELETE /{comment-id}`` when
@@ -12,7 +14,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -82,8 +85,14 @@ def graph_client(session: aiohttp.ClientSession, settings: SourceSettings) -> Ap
                      {"Authorization": f"Bearer {token}"})
 
 
-class FacebookPoller:
-    """Polls each configured page's recent posts for comments missed by the webhook."""
+class GraphPoller(ABC):
+    """A resumable pass over each account's list edge (a Page's ``feed``, an Instagram
+    account's ``media``), capturing every comment under each item; subclasses name the edge
+    and read the items. The list cursor is stored after each page, so a pass stopped by an
+    expired token or a rate limit resumes there."""
+
+    platform = ""
+    edge = ""
 
     def __init__(self, client: ApiClient, capture: Capture, ledger: Ledger,
                  settings: SourceSettings) -> None:
@@ -92,80 +101,133 @@ class FacebookPoller:
         self.ledger = ledger
         self.settings = settings
 
+    @abstractmethod
+    def accounts(self) -> tuple[str, ...]:
+        """The configured ids whose edge is walked."""
+
+    @abstractmethod
+    def list_params(self, since: int) -> dict[str, Any]:
+        """The query of the list edge for items since Unix time ``since``."""
+
+    @abstractmethod
+    async def visit(self, account: str, item: dict[str, Any], now: datetime) -> int:
+        """Capture the comments under one listed item; return versions produced."""
+
+    def too_old(self, item: dict[str, Any], since: int) -> bool:
+        """True for a listed item older than ``since``: it is skipped, and the pass ends
+        after its page (lists run newest first). Default: the platform filtered already."""
+        return False
+
     async def poll(self, now: datetime | None = None) -> int:
-        """One pass over every page; return the comment versions produced. A page whose
-        token expired or whose rate limit outlasts the retries stops; its cursor stays."""
+        """One pass over every account; return the comment versions produced. An account
+        whose token expired or whose rate limit outlasts the retries stops; its cursor stays."""
         produced = 0
-        for page in self.settings.facebook_pages:
-            produced += await self.poll_page(page, now or datetime.now(UTC))
+        for account in self.accounts():
+            produced += await self.poll_account(account, now or datetime.now(UTC))
         return produced
 
-    async def poll_page(self, page: str, now: datetime) -> int:
-        """Resume (or start) the pass over ``page``'s feed; return versions produced."""
+    async def poll_account(self, account: str, now: datetime) -> int:
+        """Resume (or start) the pass over ``account``'s edge; return versions produced."""
         counted = [0]
         try:
-            await self._pass(page, now, counted)
+            await self._pass(account, now, counted)
         except ApiError as exc:
-            log.error("facebook page %s: poll stopped (%s): %s", page, type(exc).__name__, exc)
+            log.error("%s %s: poll stopped (%s): %s", self.platform, account,
+                      type(exc).__name__, exc)
         return counted[0]
 
-    async def _pass(self, page: str, now: datetime, counted: list[int]) -> None:
-        name = f"facebook:{page}:feed"
+    async def _pass(self, account: str, now: datetime, counted: list[int]) -> None:
+        name = f"{self.platform}:{account}:{self.edge}"
         state = self.ledger.cursor(name) or {
             "since": int((now - timedelta(days=self.settings.backfill_days)).timestamp())}
         while True:
-            params: dict[str, Any] = {"since": state["since"], "fields": "id,created_time",
-                                      "limit": 25}
+            params = self.list_params(state["since"])
             if state.get("after"):
                 params["after"] = state["after"]
-            feed = (await self.client.call("GET", f"{page}/feed", params)).body
-            for post in feed.get("data", []):
-                counted[0] += await self.poll_post(page, str(post["id"]), now)
-            after = (feed.get("paging") or {}).get("cursors", {}).get("after")
-            if not (feed.get("paging") or {}).get("next") or not after:
+            listed = (await self.client.call("GET", f"{account}/{self.edge}", params)).body
+            items = listed.get("data", [])
+            fresh = [item for item in items if not self.too_old(item, state["since"])]
+            for item in fresh:
+                counted[0] += await self.visit(account, item, now)
+            after = (listed.get("paging") or {}).get("cursors", {}).get("after")
+            if not (listed.get("paging") or {}).get("next") or not after \
+                    or len(fresh) < len(items):
                 self.ledger.set_cursor(name, None)
                 return
             state = {**state, "after": after}
             self.ledger.set_cursor(name, state)
 
-    async def poll_post(self, page: str, post: str, now: datetime) -> int:
-        """Every comment of one post (replies included); return versions produced."""
-        params: dict[str, Any] = {"fields": COMMENT_FIELDS, "filter": "stream", "limit": 100}
-        produced = 0
+    async def capture_edge(self, path: str, params: dict[str, Any],
+                           read: Callable[[dict[str, Any], bool], Comment]
+                           ) -> tuple[int, list[dict[str, Any]]]:
+        """Capture every comment of a paged edge (``read`` builds each; its flag: known
+        before); return the versions produced and the items seen."""
+        produced, seen = 0, []
         while True:
-            answer = (await self.client.call("GET", f"{post}/comments", params)).body
-            observed = [o for o in (self._observed(page, post, c, now)
-                                    for c in answer.get("data", [])) if o is not None]
+            answer = (await self.client.call("GET", path, params)).body
+            items = answer.get("data", [])
+            seen += items
+            observed = [o for o in (self._observed(item, read) for item in items)
+                        if o is not None]
             produced += (await self.capture.take(observed)).comments
             paging = answer.get("paging") or {}
             after = paging.get("cursors", {}).get("after")
             if not paging.get("next") or not after:
-                return produced
+                return produced, seen
             params = {**params, "after": after}
 
-    def _observed(self, page: str, post: str, item: dict[str, Any], now: datetime
+    def _observed(self, item: dict[str, Any], read: Callable[[dict[str, Any], bool], Comment]
                   ) -> Observed | None:
-        author = item.get("from") or {}
-        parent = (item.get("parent") or {}).get("id")
-        comment_id = str(item.get("id", ""))
-        known = self.ledger.knows("facebook", comment_id)
+        known = self.ledger.knows(self.platform, str(item.get("id", "")))
         try:
-            comment = Comment(
-                id=comment_id, platform="facebook", page=page, post=post, parent=parent,
-                author_id=str(author.get("id") or "unknown"),
-                author_name=str(author.get("name", "")), text=item.get("message", ""),
-                created_at=platform_time(item.get("created_time")),
-                url=item.get("permalink_url"), edited_at=now if known else None)
+            comment = read(item, known)
         except (ValidationError, ValueError) as exc:
-            log.warning("facebook comment %s skipped: %s", comment_id,
+            log.warning("%s comment %s skipped: %s", self.platform, item.get("id"),
                         type(exc).__name__)  # e.g. a photo-only comment: no text
             return None
         return Observed(comment, original=not known)
 
 
-async def hide(client: ApiClient, comment_id: str, hidden: bool) -> dict[str, Any]:
-    """Hide or unhide a comment; the platform's answer."""
-    answer = await client.call("POST", comment_id, {"is_hidden": "true" if hidden else "false"})
+class FacebookPoller(GraphPoller):
+    """Polls each configured page's recent posts for comments missed by the webhook."""
+
+    platform = "facebook"
+    edge = "feed"
+
+    def accounts(self) -> tuple[str, ...]:
+        """The configured Pages."""
+        return self.settings.facebook_pages
+
+    def list_params(self, since: int) -> dict[str, Any]:
+        """Posts since ``since`` (the Graph API filters them)."""
+        return {"since": since, "fields": "id,created_time", "limit": 25}
+
+    async def visit(self, account: str, item: dict[str, Any], now: datetime) -> int:
+        """Every comment of one post (replies included)."""
+        return await self.poll_post(account, str(item["id"]), now)
+
+    async def poll_post(self, page: str, post: str, now: datetime) -> int:
+        """Every comment of one post (replies included); return versions produced."""
+        params: dict[str, Any] = {"fields": COMMENT_FIELDS, "filter": "stream", "limit": 100}
+
+        def read(item: dict[str, Any], known: bool) -> Comment:
+            author = item.get("from") or {}
+            return Comment(
+                id=str(item.get("id", "")), platform="facebook", page=page, post=post,
+                parent=(item.get("parent") or {}).get("id"),
+                author_id=str(author.get("id") or "unknown"),
+                author_name=str(author.get("name", "")), text=item.get("message", ""),
+                created_at=platform_time(item.get("created_time")),
+                url=item.get("permalink_url"), edited_at=now if known else None)
+
+        return (await self.capture_edge(f"{post}/comments", params, read))[0]
+
+
+async def hide(client: ApiClient, comment_id: str, hidden: bool, param: str = "is_hidden"
+               ) -> dict[str, Any]:
+    """Hide or unhide a comment (Facebook's ``is_hidden``, Instagram's ``hide``); the
+    platform's answer."""
+    answer = await client.call("POST", comment_id, {param: "true" if hidden else "false"})
     return answer.body
 
 

@@ -1,4 +1,5 @@
-"""The Facebook Pages webhook: verification, signature check, feed changes → records.
+"""The Meta webhook (Facebook Pages and Instagram): verification, signature check, changes →
+records. Both objects come from the same app, signed with the same app secret, to one URL.
 
 - ``GET``: answers ``hub.challenge`` when ``hub.mode`` is ``subscribe`` and ``hub.verify_token``
   matches ``sources.facebook_verify_token``; 403 otherwise.
@@ -6,7 +7,9 @@
   body with the app secret (compared in constant time); 403 and nothing produced otherwise.
   ``object: page``, ``entry[].changes[]`` with ``field: feed`` and ``value.item: comment``:
   ``add`` → a comment, ``edited`` → a new version, ``remove``/``hide``/``unhide`` → a platform
-  event. Other changes (likes, posts) are ignored; a signed body that cannot be read is kept as
+  event. ``object: instagram``, ``entry[].changes[]`` with ``field: comments`` or
+  ``live_comments``: a new comment (Instagram reports neither edits nor deletions). Other
+  changes (likes, posts, mentions) are ignored; a signed body that cannot be read is kept as
   a dead letter. 200 once the broker has what was produced; 503 (Facebook retries) otherwise.
 """
 
@@ -35,6 +38,7 @@ CAPTURE_KEY = web.AppKey("capture", Capture)
 SETTINGS_KEY = web.AppKey("settings", SourceSettings)
 EVENT_VERBS: dict[str, PlatformChange] = {"remove": "deleted", "hide": "hidden",
                                           "unhide": "unhidden"}
+INSTAGRAM_FIELDS = frozenset({"comments", "live_comments"})
 
 
 class Malformed(ValueError):
@@ -57,6 +61,39 @@ def platform_time(value: Any) -> datetime:
         moment = datetime.fromisoformat(value)
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     raise Malformed(f"not a time: {type(value).__name__}")
+
+
+def parse_notification(payload: Any) -> tuple[list[Observed], list[PlatformEvent]]:
+    """The comments and platform events of one notification, by its ``object``; raise
+    :class:`Malformed`."""
+    if isinstance(payload, dict) and payload.get("object") == "instagram":
+        return parse_instagram(payload), []
+    return parse_feed(payload)
+
+
+def parse_instagram(payload: dict[str, Any]) -> list[Observed]:
+    """The new comments of an ``object: instagram`` notification; raise :class:`Malformed`."""
+    observed: list[Observed] = []
+    try:
+        for entry in payload["entry"]:
+            account, notified = str(entry["id"]), platform_time(entry["time"])
+            for change in entry.get("changes", []):
+                if change.get("field") in INSTAGRAM_FIELDS:
+                    observed.append(_instagram(account, change["value"], notified))
+    except (KeyError, TypeError, ValidationError) as exc:
+        raise Malformed(f"{type(exc).__name__}: {exc}") from exc
+    return observed
+
+
+def _instagram(account: str, value: dict[str, Any], notified: datetime) -> Observed:
+    author = value.get("from") or {}
+    parent = value.get("parent_id")
+    comment = Comment(
+        id=str(value["id"]), platform="instagram", page=account,
+        post=str(value["media"]["id"]), parent=str(parent) if parent else None,
+        author_id=str(author.get("id") or "unknown"),
+        author_name=str(author.get("username", "")), text=value["text"], created_at=notified)
+    return Observed(comment, original=True)
 
 
 def parse_feed(payload: Any) -> tuple[list[Observed], list[PlatformEvent]]:
@@ -133,13 +170,13 @@ async def receive(request: web.Request) -> web.Response:
     capture = request.app[CAPTURE_KEY]
     try:
         try:
-            observed, events = parse_feed(json.loads(body))
+            observed, events = parse_notification(json.loads(body))
         except (ValueError, Malformed) as exc:
             await capture.reject(body, f"facebook webhook: {exc}", f"webhook:{request.remote}")
             return web.json_response({"kept": "dead letter"})
         captured = await capture.take(observed, events)
     except ProduceFailed as exc:
-        log.error("webhook not stored (Facebook will retry): %s", exc)
+        log.error("webhook not stored (Meta will retry): %s", exc)
         return web.Response(status=503, text="not stored, retry")
     log.info("webhook: %d comment version(s), %d event(s), %d duplicate(s)",
              captured.comments, captured.events, captured.duplicates)
@@ -148,7 +185,7 @@ async def receive(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application, capture: Capture, settings: SourceSettings) -> None:
-    """Serve the Facebook webhook on ``app`` at :data:`PATH`."""
+    """Serve the Meta webhook (Facebook and Instagram) on ``app`` at :data:`PATH`."""
     app[CAPTURE_KEY] = capture
     app[SETTINGS_KEY] = settings
     app.router.add_get(PATH, verify)

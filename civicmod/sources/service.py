@@ -15,7 +15,8 @@ from aiohttp import web
 
 from civicmod.sources import facebook_webhook
 from civicmod.sources.capture import Capture
-from civicmod.sources.facebook_graph import FacebookPoller, graph_client
+from civicmod.sources.facebook_graph import FacebookPoller, GraphPoller, graph_client
+from civicmod.sources.instagram import InstagramPoller
 from civicmod.sources.ledger import Ledger, ledger_path
 from civicmod.sources.youtube import YouTubePoller, youtube_client
 from pipeline import health
@@ -38,17 +39,20 @@ async def _serve(settings: Settings, stop: threading.Event) -> None:
     runner: web.AppRunner | None = None
     try:
         async with aiohttp.ClientSession() as session:
-            pollers: list[FacebookPoller | YouTubePoller] = []
-            if "facebook" in sources.configured:
+            pollers: list[GraphPoller | YouTubePoller] = []
+            if sources.meta_configured:
                 app = web.Application(client_max_size=settings.ingest.max_request_bytes)
                 facebook_webhook.add_routes(app, capture, sources)
                 runner = web.AppRunner(app)
                 await runner.setup()
                 await web.TCPSite(runner, sources.webhook_host, sources.webhook_port).start()
-                log.info("facebook webhook on http://%s:%d%s", sources.webhook_host,
+                log.info("meta webhook on http://%s:%d%s", sources.webhook_host,
                          sources.webhook_port, facebook_webhook.PATH)
-                pollers.append(FacebookPoller(graph_client(session, sources), capture, ledger,
-                                              sources))
+            graph = graph_client(session, sources)
+            if "facebook" in sources.configured:
+                pollers.append(FacebookPoller(graph, capture, ledger, sources))
+            if "instagram" in sources.configured:
+                pollers.append(InstagramPoller(graph, capture, ledger, sources))
             if "youtube" in sources.configured:
                 pollers.append(YouTubePoller(youtube_client(session, sources), capture, ledger,
                                              sources))

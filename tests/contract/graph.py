@@ -6,6 +6,12 @@
 - ``POST /{comment-id}`` with ``is_hidden`` and ``DELETE /{comment-id}``: ``{"success": true}``;
 - ``POST|DELETE /{page-id}/blocked`` with ``user``: ``{"<user>": true}`` / ``{"success": true}``;
 - ``GET /{page-id}?fields=id,name``, ``GET /me/permissions``;
+- Instagram (Facebook Login, same host): ``GET /{ig-user-id}/media`` (newest first, ``id``,
+  ``timestamp``, ``media_product_type``), ``GET /{ig-media-id}/comments`` (top-level comments:
+  ``id``, ``text``, ``timestamp``, ``from {id, username}``, ``username``) and
+  ``GET /{ig-comment-id}/replies`` (also ``parent_id``), paged like the rest;
+  ``POST /{ig-comment-id}`` with ``hide`` and ``DELETE /{ig-comment-id}``: ``{"success": true}``;
+  ``GET /{ig-user-id}?fields=id,username``;
 - errors: ``{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}``: a wrong
   token is code 190 (expired), an unknown node code 100; queued faults answer the next calls
   (rate limit code 32 with ``X-Business-Use-Case-Usage``, a 500).
@@ -59,6 +65,11 @@ class GraphState:
     """What the fake platform holds and what it was asked."""
 
     pages: dict[str, str] = field(default_factory=dict)
+    accounts: dict[str, str] = field(default_factory=dict)
+    """Instagram professional accounts: id → username."""
+    media: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    ig_comments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Top-level comments by media id, and replies by parent comment id."""
     posts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     comments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     hidden: set[str] = field(default_factory=set)
@@ -86,9 +97,25 @@ class GraphState:
             item["parent"] = {"id": parent}
         self.comments.setdefault(post, []).append(item)
 
+    def add_media(self, account: str, media: str, created_ts: int) -> None:
+        """A media on an Instagram account, listed newest first like the API."""
+        listed = self.media.setdefault(account, [])
+        listed.append({"id": media, "timestamp": _iso(created_ts), "media_product_type": "FEED"})
+        listed.sort(key=lambda m: m["timestamp"], reverse=True)
+
+    def add_ig_comment(self, under: str, comment_id: str, text: str, created_ts: int,
+                       author: str = "ig-u-1", reply: bool = False) -> None:
+        """An IG comment on a media (or, with ``reply``, a reply to the comment ``under``)."""
+        item: dict[str, Any] = {"id": comment_id, "text": text, "timestamp": _iso(created_ts),
+                                "from": {"id": author, "username": f"user_{author}"},
+                                "username": f"user_{author}"}
+        if reply:
+            item["parent_id"] = under
+        self.ig_comments.setdefault(under, []).append(item)
+
     def comment(self, comment_id: str) -> dict[str, Any] | None:
-        """The comment with this id."""
-        for items in self.comments.values():
+        """The comment with this id (Facebook or Instagram)."""
+        for items in [*self.comments.values(), *self.ig_comments.values()]:
             for item in items:
                 if item["id"] == comment_id:
                     return item
@@ -146,8 +173,14 @@ async def feed(request: web.Request) -> web.Response:
 async def comments(request: web.Request) -> web.Response:
     state = request.app[STATE]
     post = request.match_info["node"]
-    visible = [c for c in state.comments.get(post, []) if c["id"] not in state.deleted]
+    found = state.ig_comments if request.path.endswith("/replies") or any(
+        post == m["id"] for listed in state.media.values() for m in listed) else state.comments
+    visible = [c for c in found.get(post, []) if c["id"] not in state.deleted]
     return _paged(request, visible, 25)
+
+
+async def media(request: web.Request) -> web.Response:
+    return _paged(request, request.app[STATE].media.get(request.match_info["node"], []), 25)
 
 
 async def blocked(request: web.Request) -> web.Response:
@@ -173,6 +206,8 @@ async def node(request: web.Request) -> web.Response:
     node_id = request.match_info["node"]
     if request.method == "GET" and node_id in state.pages:
         return web.json_response({"id": node_id, "name": state.pages[node_id]})
+    if request.method == "GET" and node_id in state.accounts:
+        return web.json_response({"id": node_id, "username": state.accounts[node_id]})
     comment = state.comment(node_id)
     if comment is None or node_id in state.deleted:
         return error(400, 100, f"Unsupported {request.method.lower()} request. Object with ID "
@@ -182,10 +217,13 @@ async def node(request: web.Request) -> web.Response:
         return web.json_response({"success": True})
     if request.method == "POST":
         params = {**request.query, **(await request.post())}
-        if params.get("is_hidden") == "true":
+        hide = params.get("hide" if "text" in comment else "is_hidden")  # IG: text, hide
+        if hide == "true":
             state.hidden.add(node_id)
-        elif params.get("is_hidden") == "false":
+        elif hide == "false":
             state.hidden.discard(node_id)
+        else:
+            return error(400, 100, "(#100) The parameter to hide is required")
         return web.json_response({"success": True})
     return web.json_response(comment)
 
@@ -198,6 +236,8 @@ def graph_app(state: GraphState) -> web.Application:
     app.router.add_get(f"{prefix}/me/permissions", permissions)
     app.router.add_get(prefix + "/{node}/feed", feed)
     app.router.add_get(prefix + "/{node}/comments", comments)
+    app.router.add_get(prefix + "/{node}/replies", comments)
+    app.router.add_get(prefix + "/{node}/media", media)
     app.router.add_route("POST", prefix + "/{node}/blocked", blocked)
     app.router.add_route("DELETE", prefix + "/{node}/blocked", blocked)
     app.router.add_route("*", prefix + "/{node}", node)

@@ -1,4 +1,4 @@
-"""Facebook Pages webhook payloads in the documented shape, and their signatures."""
+"""Facebook Pages and Instagram webhook payloads in the documented shape, and their signatures."""
 
 from __future__ import annotations
 
@@ -25,6 +25,23 @@ def feed_change(page: str, verb: str, comment_id: str, post: str, *, message: st
         value["message"] = message
     return {"object": "page", "entry": [{"id": page, "time": time or created,
                                          "changes": [{"field": "feed", "value": value}]}]}
+
+
+def instagram_change(account: str, comment_id: str, media: str, text: str, *,
+                     author: str = "ig-u-1", time: int = 1_764_064_800,
+                     parent: str | None = None, field: str = "comments") -> dict[str, Any]:
+    """One ``object: instagram`` notification with one ``comments`` (or ``live_comments``)
+    change: ``from {id, username}``, ``media {id, media_product_type}``, ``id``, ``text``,
+    ``parent_id`` for a reply."""
+    value: dict[str, Any] = {
+        "from": {"id": author, "username": f"user_{author}"},
+        "media": {"id": media, "media_product_type": "LIVE" if field == "live_comments"
+                  else "FEED"},
+        "id": comment_id, "text": text}
+    if parent:
+        value["parent_id"] = parent
+    return {"object": "instagram", "entry": [{"id": account, "time": time,
+                                              "changes": [{"field": field, "value": value}]}]}
 
 
 def signed(payload: Any, secret: str = APP_SECRET) -> tuple[bytes, dict[str, str]]:

@@ -1,11 +1,12 @@
-"""Platform sources on the real broker: the Facebook webhook (every verb, forged signatures,
-replays, out-of-order edits, malformed bodies) and the Graph and YouTube pollers (cursor
-paging, rate limits, a 500, an expired token, resuming, overlapping the webhook), each against
-a contract server of the platform's API."""
+"""Platform sources on the real broker: the Facebook and Instagram webhook (every verb and
+field, forged signatures, replays, out-of-order edits, malformed bodies) and the Graph (Pages,
+Instagram) and YouTube pollers (cursor paging, rate limits, a 500, an expired token, resuming,
+overlapping the webhook), each against a contract server of the platform's API."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,12 +23,19 @@ from pydantic import SecretStr
 from civicmod.sources import facebook_webhook
 from civicmod.sources.capture import Capture
 from civicmod.sources.facebook_graph import FacebookPoller, graph_client
+from civicmod.sources.instagram import InstagramPoller
 from civicmod.sources.ledger import Ledger
 from civicmod.sources.youtube import YouTubePoller, youtube_client
 from pipeline.ingest import CommentProducer
 from pipeline.settings import Settings, SourceSettings
 from tests.contract import graph, youtube
-from tests.contract.payloads import APP_SECRET, VERIFY_TOKEN, feed_change, signed
+from tests.contract.payloads import (
+    APP_SECRET,
+    VERIFY_TOKEN,
+    feed_change,
+    instagram_change,
+    signed,
+)
 from tests.contract.served import Served
 from tests.integration.helpers import isolated, read_topic
 
@@ -253,3 +261,88 @@ def test_the_youtube_poller_pages_and_survives_a_quota_error(stack: Settings,
     assert by_id["Ug7.r"]["parent"] == "Ug7" and by_id["Ug7.r"]["platform"] == "youtube"
     assert by_id["Ug0"]["edited_at"] is not None and by_id["Ug1"]["edited_at"] is None
     assert by_id["Ug0"]["author_id"] == "UC-author" and by_id["Ug0"]["post"] == "vid0"
+
+
+IG, MEDIA = "17841400000000001", "18000000000000001"
+
+
+def test_the_webhook_produces_instagram_comments_once(stack: Settings, tmp_path: Path) -> None:
+    r = rig(stack, tmp_path, "src-ighook", instagram_account_ids=IG)
+    mention = instagram_change(IG, "ig-m", MEDIA, "@town mentioned")
+    mention["entry"][0]["changes"][0]["field"] = "mentions"
+    forged_body, _ = signed(instagram_change(IG, "ig-forged", MEDIA, "forged"))
+    calls: list[Call] = [
+        post(instagram_change(IG, "ig-forged", MEDIA, "forged"), secret="not-the-app-secret"),
+        ("POST", facebook_webhook.PATH, forged_body, {}),
+        post(instagram_change(IG, "ig-1", MEDIA, "Is the splash pad open?")),
+        post(instagram_change(IG, "ig-1", MEDIA, "Is the splash pad open?")),  # retried
+        post(instagram_change(IG, "ig-2", MEDIA, "Yes since May", parent="ig-1",
+                              author="ig-u-2", time=1_764_064_900)),
+        post(instagram_change(IG, "ig-3", "live-1", "Hello from the live", field="live_comments")),
+        post(mention),
+        post({"object": "instagram", "entry": [{"id": IG, "time": 1, "changes": [
+            {"field": "comments", "value": {"id": "ig-bad", "text": "no media"}}]}]}),
+    ]
+    replies = r.run(lambda capture, _: _webhook(capture, r.settings.sources, calls))
+    assert [status for status, _ in replies] == [403, 403] + [200] * 6
+    assert json.loads(replies[3][1]) == {"comments": 0, "events": 0, "duplicates": 1}
+    assert json.loads(replies[6][1]) == {"comments": 0, "events": 0, "duplicates": 0}
+
+    raw = r.raw(expected=3)
+    assert sorted((c["id"], c["platform"], c["page"], c["post"], c["parent"], c["author_id"],
+                   c["author_name"], c["version"]) for c in raw) == [
+        ("ig-1", "instagram", IG, MEDIA, None, "ig-u-1", "user_ig-u-1", 1),
+        ("ig-2", "instagram", IG, MEDIA, "ig-1", "ig-u-2", "user_ig-u-2", 1),
+        ("ig-3", "instagram", IG, "live-1", None, "ig-u-1", "user_ig-u-1", 1),
+    ], "nothing forged, the retry and the mention produced nothing"
+    letters = read_topic(r.settings, r.settings.topics.deadletter, 1, READ_TIMEOUT)
+    letter = json.loads(letters[0].value)
+    assert len(letters) == 1 and b"ig-bad" in base64.b64decode(letter["raw_base64"])
+    assert "media" in letter["error"]
+
+
+def test_the_instagram_poller_pages_resumes_and_never_duplicates(
+        stack: Settings, tmp_path: Path, graph_api: tuple[graph.GraphState, str]) -> None:
+    state, url = graph_api
+    r = rig(stack, tmp_path, "src-igpoll", instagram_account_ids=IG, facebook_graph_url=url,
+            facebook_page_token=SecretStr(graph.TOKEN))
+    now = 1_764_064_800
+    for n in range(30):  # two pages of media (25 a page), newest first
+        state.add_media(IG, f"m{n}", now - 3600 + n)
+        state.add_ig_comment(f"m{n}", f"m{n}_c0", f"Comment on media {n}", now - 60 + n)
+    for n in range(1, 60):  # two pages of top-level comments on m29 (50 a page)
+        state.add_ig_comment("m29", f"m29_c{n}", f"Another {n}", now + n, author=f"ig-u-{n}")
+    for n in range(3):
+        state.add_ig_comment("m29_c0", f"m29_r{n}", f"Reply {n}", now + 100 + n, reply=True)
+    state.add_media(IG, "m-old", now - 30 * 86400)  # older than the backfill window
+    state.add_ig_comment("m-old", "old_c0", "Too old to backfill", now - 30 * 86400)
+    state.faults.append(graph.rate_limited(IG))
+    state.traps.append((lambda req: req.path.endswith("/media") and "after" in req.query,
+                        graph.expired()))
+
+    def poll(capture: Capture, session: aiohttp.ClientSession) -> Any:
+        poller = InstagramPoller(graph_client(session, r.settings.sources), capture,
+                                 capture.ledger, r.settings.sources)
+        return poller.poll(datetime.fromtimestamp(now + 3600, UTC))
+
+    r.run(lambda capture, _: _webhook(capture, r.settings.sources, [post(instagram_change(
+        IG, "m29_c5", "m29", "Another 5", author="ig-u-5", time=now + 5))]))
+    first = r.run(poll)
+    assert first == 25 + 59 - 1 + 3, "the first page of media, then the expired token"
+    stored = Ledger(r.ledger_file).cursor(f"instagram:{IG}:media")
+    assert stored is not None and stored["after"]
+
+    assert r.run(poll) == 5, "resumed at the stored cursor; the old media not visited"
+    resumed = [c for c in state.calls if c[1].endswith("/media")][-1]
+    assert resumed[2]["after"] == stored["after"]
+    assert not any(c[1].endswith("/m-old/comments") for c in state.calls)
+    assert Ledger(r.ledger_file).cursor(f"instagram:{IG}:media") is None
+    assert r.run(poll) == 0, "a full pass over known comments produces nothing"
+
+    raw = r.raw(expected=30 + 59 + 3)
+    ids = [c["id"] for c in raw]
+    assert len(ids) == len(set(ids)) == 92 and "old_c0" not in ids
+    by_id = {c["id"]: c for c in raw}
+    assert (by_id["m29_r1"]["parent"], by_id["m29_r1"]["post"], by_id["m29_r1"]["platform"]) \
+        == ("m29_c0", "m29", "instagram")
+    assert by_id["m29_c7"]["author_name"] == "user_ig-u-7" and by_id["m29_c7"]["page"] == IG

@@ -1,12 +1,14 @@
 """The whole path with a platform: a signed webhook → screened → archived once; an edit → a new
 version archived and linked; a moderator's remove → the platform receives the hide call and
-the archive holds its answer, linked to the decision. ``sources check`` names what it sees."""
+the archive holds its answer, linked to the decision; the same for an Instagram comment, whose
+ban is refused and archived as such. ``sources check`` names what it sees."""
 
 from __future__ import annotations
 
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,13 +28,20 @@ from sinks.history import comment_history, text_as_of
 from sinks.index import Indexer, connect
 from sinks.series import RetentionSeries
 from tests.contract import graph
-from tests.contract.payloads import APP_SECRET, VERIFY_TOKEN, feed_change, signed
+from tests.contract.payloads import (
+    APP_SECRET,
+    VERIFY_TOKEN,
+    feed_change,
+    instagram_change,
+    signed,
+)
 from tests.contract.served import Served
 from tests.integration.helpers import archive_store, isolated, start, wait_for
 
 pytestmark = pytest.mark.integration
 
 PAGE, POST, COMMENT = "1001", "1001_2002", "2002_77"
+IG, MEDIA, IG_COMMENT = "17841400000000001", "18000000000000001", "17900000000000077"
 POSTED = 1_764_064_800
 EDITED = POSTED + 3600
 
@@ -53,10 +62,12 @@ def deliver(settings: Settings, payload: dict[str, Any]) -> int | None:
 
 def test_webhook_to_archive_and_a_removal_back_to_the_platform(stack: Settings,
                                                               tmp_path: Path) -> None:
-    state = graph.GraphState(pages={PAGE: "Town of Queen Creek"})
+    state = graph.GraphState(pages={PAGE: "Town of Queen Creek"},
+                             accounts={IG: "townofqueencreek"})
     with Served(graph.graph_app(state)) as platform:
         settings = isolated(stack, "src-e2e").model_copy(update={"sources": SourceSettings(
-            facebook_page_ids=PAGE, facebook_graph_url=f"{platform.url}/{graph.VERSION}",
+            facebook_page_ids=PAGE, instagram_account_ids=IG,
+            facebook_graph_url=f"{platform.url}/{graph.VERSION}",
             facebook_app_secret=SecretStr(APP_SECRET),
             facebook_verify_token=SecretStr(VERIFY_TOKEN),
             facebook_page_token=SecretStr(graph.TOKEN), webhook_port=free_port(),
@@ -109,6 +120,8 @@ def test_webhook_to_archive_and_a_removal_back_to_the_platform(stack: Settings,
             assert (archived["action_id"], archived["call"], archived["outcome"],
                     archived["answer"]) == (action.id, "hide", "done", {"success": True})
 
+            _instagram_removed_and_ban_refused(settings, state, rows)
+
             assert rows("SELECT count(*) FROM lines WHERE kind = 'verdict' AND comment_id = ?",
                         COMMENT) == [(2,)], "each version archived exactly once"
             history = comment_history(indexer.db, COMMENT)
@@ -131,6 +144,7 @@ def test_webhook_to_archive_and_a_removal_back_to_the_platform(stack: Settings,
         assert result.exit_code == 0, result.output
         assert "Town of Queen Creek" in result.output and "pages_manage_engagement" in \
             result.output
+        assert f"instagram account {IG}: townofqueencreek" in result.output
         for secret in (APP_SECRET, VERIFY_TOKEN, graph.TOKEN):
             assert secret not in result.output
         logs = "".join(p.log_path.read_text(encoding="utf-8") for p in processes)
@@ -140,3 +154,41 @@ def test_webhook_to_archive_and_a_removal_back_to_the_platform(stack: Settings,
             update={"facebook_page_token": SecretStr("expired-token")})})
         result = CliRunner().invoke(app, ["sources", "check"], env=child_environment(expired))
         assert result.exit_code == 1 and "TokenExpired" in result.output
+
+
+def _instagram_removed_and_ban_refused(settings: Settings, state: graph.GraphState,
+                                       rows: Callable[..., list[tuple[Any, ...]]]) -> None:
+    """An Instagram comment by webhook → archived; a remove → the ``hide=true`` call and its
+    answer archived; a ban → a refused answer archived (Instagram's API cannot block)."""
+    state.add_media(IG, MEDIA, POSTED)
+    state.add_ig_comment(MEDIA, IG_COMMENT, "Is the splash pad open yet?", POSTED,
+                         author="ig-u-7")
+    assert deliver(settings, instagram_change(IG, IG_COMMENT, MEDIA, "Is the splash pad open "
+                                              "yet?", author="ig-u-7")) == 200
+    wait_for(lambda: rows("SELECT 1 FROM comments WHERE comment_id = ?", IG_COMMENT), 60,
+             "the Instagram comment screened and archived")
+    comment = Comment.model_validate(json.loads(rows(
+        "SELECT record FROM lines WHERE kind = 'verdict' AND comment_id = ?",
+        IG_COMMENT)[0][0])["comment"])
+    assert (comment.platform, comment.page, comment.post) == ("instagram", IG, MEDIA)
+    desk = ActionDesk(settings, OneComment(comment), "test")
+    try:
+        remove = desk.submit(ActionRequest("remove", IG_COMMENT, "m-1", ("b",), "an attack"))
+        ban = desk.submit(ActionRequest("ban", comment.author_key, "m-1", ("b",), "repeats"))
+    finally:
+        desk.close()
+    wait_for(lambda: IG_COMMENT in state.hidden, 60, "the hide call on Instagram")
+    assert ("POST", f"/{graph.VERSION}/{IG_COMMENT}", {"hide": "true"}) in state.calls
+
+    def both_answers() -> list[tuple[Any, ...]] | None:
+        found = rows("SELECT record FROM events WHERE kind = 'platform_answer' "
+                     "AND author_id = 'ig-u-7'")
+        return found if len(found) == 2 else None
+
+    answers = wait_for(both_answers, 60, "both Instagram answers archived")
+    archived = {a["action_id"]: a for a in (json.loads(row[0]) for row in answers)}
+    assert (archived[remove.id]["call"], archived[remove.id]["outcome"],
+            archived[remove.id]["answer"]) == ("hide", "done", {"success": True})
+    assert (archived[ban.id]["call"], archived[ban.id]["outcome"]) == ("block", "refused")
+    assert "no call to block" in archived[ban.id]["answer"]["error"]
+    assert not any(path.endswith("/blocked") for _, path, _ in state.calls)

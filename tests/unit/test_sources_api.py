@@ -95,7 +95,7 @@ def _settings(sources: SourceSettings) -> Settings:
 
 def _carry(settings: Settings, action: ModerationAction, which: str) -> list[PlatformAnswer]:
     async def go(session: aiohttp.ClientSession) -> list[PlatformAnswer]:
-        make = graph_client if which == "facebook" else youtube_client
+        make = youtube_client if which == "youtube" else graph_client
         actions = PlatformActions(settings, {which: make(session, settings.sources)})
         return await actions.carry_out(action)
     return _run(go)
@@ -133,6 +133,34 @@ def test_delete_mode_deletes_and_refused_calls_are_answers_too(
     assert (again.outcome, again.status, again.answer["error"]["code"]) == ("refused", 400, 100)
     restore = remove.model_copy(update={"kind": "restore", "id": "r-2"})
     assert _carry(settings, restore, "facebook")[0].outcome == "refused"
+
+
+def test_instagram_hides_unhides_deletes_and_refuses_a_ban(platform: graph.GraphState) -> None:
+    platform.add_media("ig-1", "m-1", 1_764_000_000)
+    platform.add_ig_comment("m-1", "ig_c1", "a comment", 1_764_000_100, author="ig-u-9")
+    platform.add_ig_comment("m-1", "ig_c2", "another", 1_764_000_200, author="ig-u-9")
+    settings = _settings(_sources(platform, instagram_account_ids="ig-1"))
+    remove = ModerationAction(kind="remove", moderator="m-1", author_key="instagram:ig-u-9",
+                              comment_id="ig_c1", categories=("a",), reason="vulgar")
+    answer, = _carry(settings, remove, "instagram")
+    assert (answer.platform, answer.call, answer.outcome, answer.answer) == (
+        "instagram", "hide", "done", {"success": True})
+    assert ("POST", f"/{graph.VERSION}/ig_c1", {"hide": "true"}) in platform.calls
+    assert platform.hidden == {"ig_c1"}
+    restore = remove.model_copy(update={"kind": "restore", "id": "r-1"})
+    assert _carry(settings, restore, "instagram")[0].call == "unhide" and not platform.hidden
+    for kind in ("ban", "unban"):
+        ban = remove.model_copy(update={"kind": kind, "id": kind, "comment_id": None})
+        refused, = _carry(settings, ban, "instagram")
+        assert (refused.call, refused.outcome, refused.target, refused.status) == (
+            "block" if kind == "ban" else "unblock", "refused", "ig-u-9", None)
+        assert "Instagram's API has no call to block" in refused.answer["error"]
+    assert platform.blocked == {}, "nothing was blocked on any Page"
+    deleting = _settings(_sources(platform, instagram_account_ids="ig-1",
+                                  facebook_remove_mode="delete"))
+    gone = remove.model_copy(update={"id": "d-1", "comment_id": "ig_c2"})
+    assert _carry(deleting, gone, "instagram")[0].call == "delete"
+    assert platform.deleted == {"ig_c2"}
 
 
 def test_youtube_calls_set_the_moderation_status() -> None:

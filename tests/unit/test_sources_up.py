@@ -22,3 +22,11 @@ def test_a_configured_platform_adds_the_sources_and_their_actions(tmp_path: Path
     assert [c.name for c in started] == ["worker", "sink", "http", "sources",
                                          "platform-actions"]
     assert started[3].argv[-2:] == ["sources", "serve"]
+
+
+def test_an_instagram_account_alone_starts_the_sources(tmp_path: Path) -> None:
+    settings = load_settings(embedded=EmbeddedSettings(state_dir=tmp_path),
+                             sources=SourceSettings(instagram_account_ids="178414, 178415 "))
+    assert settings.sources.instagram_accounts == ("178414", "178415")
+    assert settings.sources.configured == ("instagram",) and settings.sources.meta_configured
+    assert [c.name for c in children(settings)][-2:] == ["sources", "platform-actions"]

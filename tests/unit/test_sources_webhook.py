@@ -1,4 +1,4 @@
-"""Facebook webhook payloads → records, signatures, and the ledger's once-only rules."""
+"""Facebook and Instagram webhook payloads → records, signatures, the ledger's once-only rules."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from civicmod.sources.facebook_webhook import Malformed, parse_feed, platform_time, signature_ok
+from civicmod.sources.facebook_webhook import (
+    Malformed,
+    parse_feed,
+    parse_notification,
+    platform_time,
+    signature_ok,
+)
 from civicmod.sources.ledger import Ledger
-from tests.contract.payloads import APP_SECRET, feed_change, signed
+from tests.contract.payloads import APP_SECRET, feed_change, instagram_change, signed
 
 PAGE, POST = "1001", "1001_2002"
 
@@ -122,3 +128,34 @@ def test_ledger_cursors_survive_a_restart(tmp_path: Path) -> None:
     reopened.set_cursor("facebook:p:feed", None)
     assert reopened.cursor("facebook:p:feed") is None
     reopened.close()
+
+
+IG, MEDIA = "17841400000000001", "18000000000000001"
+
+
+@pytest.mark.parametrize("field", ["comments", "live_comments"])
+def test_instagram_comments_become_comment_texts(field: str) -> None:
+    observed, events = parse_notification(instagram_change(
+        IG, "17900000000000001", MEDIA, "Love the new park", field=field, time=1_764_064_800))
+    assert events == [] and len(observed) == 1 and observed[0].original
+    comment = observed[0].comment
+    assert (comment.platform, comment.page, comment.post, comment.parent) == (
+        "instagram", IG, MEDIA, None)
+    assert (comment.author_key, comment.author_name, comment.text) == (
+        "instagram:ig-u-1", "user_ig-u-1", "Love the new park")
+    assert comment.created_at == datetime(2025, 11, 25, 10, tzinfo=UTC)
+    reply, = parse_notification(instagram_change(IG, "17900000000000002", MEDIA, "Me too",
+                                                 parent="17900000000000001"))[0]
+    assert reply.comment.parent == "17900000000000001"
+
+
+def test_other_instagram_fields_are_ignored_and_bad_ones_refused() -> None:
+    mention = instagram_change(IG, "1790", MEDIA, "@town look")
+    mention["entry"][0]["changes"][0]["field"] = "mentions"
+    assert parse_notification(mention) == ([], [])
+    broken = instagram_change(IG, "1790", MEDIA, "no media")
+    del broken["entry"][0]["changes"][0]["value"]["media"]
+    with pytest.raises(Malformed):
+        parse_notification(broken)
+    with pytest.raises(Malformed):
+        parse_notification(instagram_change(IG, "1790", MEDIA, ""))  # no text
