@@ -6,8 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_RATE ?= 20
 DEMO_COUNT ?= 100000
 
-.PHONY: install browser run test lint unit integration bench compare train thresholds evaluate \
-	screenshots clean
+.PHONY: install browser run test lint unit integration scale bench compare train thresholds \
+	evaluate screenshots clean
 
 install: $(STAMP)
 
@@ -47,6 +47,11 @@ unit: install
 
 integration: install
 	$(BIN)/pytest tests/integration
+
+# Scale-out on the embedded stack: 3 workers and 2 archive sinks on 6 partitions, one worker
+# killed (`make test` runs the same test with 2 workers).
+scale: install
+	SCALE_WORKERS=3 SCALE_SINKS=2 $(BIN)/pytest -s tests/integration/test_scale_out.py
 
 PEERS_STAMP := $(VENV)/.peers-stamp
 

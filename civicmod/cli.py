@@ -74,9 +74,11 @@ def worker() -> None:
 @app.command()
 def sink() -> None:
     """Run the archive sink until SIGTERM."""
+    from pipeline.health import serve_health
     from sinks.archive_sink import ArchiveSink
 
     settings = cli_settings()
+    serve_health(settings.metrics, "sink")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -179,9 +181,12 @@ def demo(
 @app.command()
 def status() -> None:
     """Show services, topic end offsets, consumer-group lag and archive size."""
+    from civicmod.stack.embedded import embedded_endpoints
     from civicmod.status import collect_status
 
-    snapshot = collect_status(cli_settings())
+    settings = cli_settings()
+    snapshot = collect_status(embedded_endpoints(settings) if settings.embedded.enabled
+                              else settings)
     table = Table(title="civicmod status")
     table.add_column("what")
     table.add_column("value", justify="right")
@@ -193,6 +198,10 @@ def status() -> None:
         table.add_row(f"group {group} lag", str(lag))
     table.add_row("archive objects", "?" if snapshot.archive_objects is None
                   else str(snapshot.archive_objects))
+    for role, state in snapshot.processes.items():
+        table.add_row(f"process {role}", state)
+    for name, value in snapshot.metrics.items():
+        table.add_row(name, f"{value:g}")
     Console().print(table)
     for error in snapshot.errors:
         console.print(f"[red]{error}[/red]")

@@ -15,11 +15,13 @@ from typing import Any
 
 from aiohttp import web
 
+from pipeline import health
 from pipeline.ingest import CommentProducer, IngestCounts, ProduceFailed
 from pipeline.records import DeadLetter
 from pipeline.settings import Settings
 
 PRODUCER_KEY = web.AppKey("producer", CommentProducer)
+BEAT_KEY = web.AppKey("beat", asyncio.Task[None])
 
 
 async def post_comments(request: web.Request) -> web.Response:
@@ -62,7 +64,7 @@ async def _flush(producer: CommentProducer) -> None:
         ) from exc
 
 
-async def health(_: web.Request) -> web.Response:
+async def alive(_: web.Request) -> web.Response:
     """Liveness probe."""
     return web.json_response({"status": "ok"})
 
@@ -72,13 +74,21 @@ def build_http_app(settings: Settings, producer: CommentProducer) -> web.Applica
     app = web.Application(client_max_size=settings.ingest.max_request_bytes)
     app[PRODUCER_KEY] = producer
     app.router.add_post("/comments", post_comments)
-    app.router.add_get("/healthz", health)
+    app.router.add_get("/healthz", alive)
+    app.on_startup.append(_ready)
     return app
+
+
+async def _ready(app: web.Application) -> None:
+    """Ready once serving, with a producer that reached the broker (its constructor did)."""
+    health.STATE.set_ready()
+    app[BEAT_KEY] = asyncio.create_task(health.beat_forever())
 
 
 def serve_http(settings: Settings) -> None:
     """Serve HTTP ingest until interrupted."""
     producer = CommentProducer(settings)
+    health.serve_health(settings.metrics, "http")
     try:
         web.run_app(
             build_http_app(settings, producer),

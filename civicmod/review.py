@@ -29,6 +29,7 @@ from rich.text import Text
 
 from pipeline.actions import FlaggedComment, Standing
 from pipeline.desk import ActionDesk, ActionRequest, InvalidAction, OneComment
+from pipeline.kafka_auth import client_options
 from pipeline.records import CATEGORY_NAMES, Finding, Verdict
 from pipeline.settings import Settings
 
@@ -82,6 +83,7 @@ def queue_consumer(settings: Settings, team: str, client_id: str, max_records: i
     join_ms = settings.kafka.group_join_timeout_ms
     return KafkaConsumer(
         bootstrap_servers=settings.kafka.bootstrap_servers,
+        **client_options(settings.kafka),
         group_id=f"{settings.moderation.review_group_prefix}-{team}",
         client_id=client_id,
         enable_auto_commit=False, auto_offset_reset="earliest", max_poll_records=max_records,

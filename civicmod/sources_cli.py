@@ -26,16 +26,22 @@ def _stop_on_signals() -> threading.Event:
 def serve() -> None:
     """Serve the Meta webhook and poll the configured platforms until SIGTERM."""
     from civicmod.sources.service import serve_sources
+    from pipeline.health import serve_health
 
-    serve_sources(cli_settings(), _stop_on_signals())
+    settings = cli_settings()
+    serve_health(settings.metrics, "sources")
+    serve_sources(settings, _stop_on_signals())
 
 
 @sources_app.command("act")
 def act() -> None:
     """Carry moderators' actions out on the platforms until SIGTERM."""
     from civicmod.sources.executor import run_executor
+    from pipeline.health import serve_health
 
-    run_executor(cli_settings(), _stop_on_signals())
+    settings = cli_settings()
+    serve_health(settings.metrics, "platform-actions")
+    run_executor(settings, _stop_on_signals())
 
 
 @sources_app.command("check")

@@ -16,6 +16,7 @@ from kafka import KafkaProducer
 from pydantic import ValidationError
 
 from pipeline.actions import COMMENT_ACTIONS, NEEDS_REASON, ActionKind, ModerationAction
+from pipeline.kafka_auth import client_options
 from pipeline.policy import ALL_CATEGORIES
 from pipeline.records import Comment, DeadLetter
 from pipeline.settings import Settings
@@ -123,7 +124,8 @@ class ActionDesk:
         self.facts = facts
         self.source = source
         self.producer = KafkaProducer(bootstrap_servers=settings.kafka.bootstrap_servers,
-                                      client_id="civicmod-desk", acks="all")
+                                      client_id="civicmod-desk", acks="all",
+                                      **client_options(settings.kafka))
 
     def submit(self, request: ActionRequest, facts: Facts | None = None) -> ModerationAction:
         """Write the action and wait for the broker; on refusal dead-letter it and re-raise."""

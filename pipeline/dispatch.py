@@ -14,6 +14,7 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
+from pipeline import metrics
 from pipeline.actions import FlaggedComment, ModerationAction, Standing
 from pipeline.records import Comment, DeadLetter, Finding, Verdict
 from pipeline.screening import RawMessage, Screener
@@ -61,10 +62,12 @@ class Dispatcher:
             if outcome.deadletter is not None:
                 sends.append(Send(self.topics.deadletter, outcome.key,
                                   outcome.deadletter.to_json_bytes()))
+                metrics.DEAD_LETTERS.labels("worker").inc()
                 continue
             assert outcome.verdict is not None
             verdict = outcome.verdict
             sends.append(Send(self.topics.verdicts, outcome.key, verdict.to_json_bytes()))
+            metrics.count_verdict(verdict, outcome.flagged)
             standing = self._hide(verdict, partition)  # before the flag: its history counts it
             if outcome.flagged:
                 sends.append(Send(self.topics.flagged, outcome.key,

@@ -21,6 +21,8 @@ from kafka.errors import KafkaError, KafkaTimeoutError
 from kafka.producer.future import FutureRecordMetadata
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
+from pipeline import metrics
+from pipeline.kafka_auth import client_options
 from pipeline.platform import PlatformAnswer, PlatformEvent
 from pipeline.records import Comment, DeadLetter
 from pipeline.settings import Settings
@@ -84,6 +86,7 @@ class CommentProducer:
         ingest = settings.ingest
         self.producer = KafkaProducer(
             bootstrap_servers=settings.kafka.bootstrap_servers,
+            **client_options(settings.kafka),
             client_id="civicmod-ingest",
             acks="all",
             linger_ms=ingest.producer_linger_ms,
@@ -149,9 +152,11 @@ class CommentProducer:
         except InvalidComment as exc:
             self.send_deadletter(DeadLetter.from_bytes(original(), exc.reason, source))
             counts.dead_lettered += 1
+            metrics.count_ingested("dead_lettered")
             return exc
         self.send_comment(comment)
         counts.accepted += 1
+        metrics.count_ingested("accepted")
         return None
 
     def deliver(self, wait_seconds: float | None = None, on_wait: WaitCallback | None = None,
@@ -193,6 +198,7 @@ class CommentProducer:
             Retrying(stop=stop_after_delay(budget), wait=wait_exponential(multiplier=0.2, max=2),
                      retry=retry_if_exception_type(_NotAcknowledged), reraise=True)(attempt)
         except _NotAcknowledged:
+            metrics.KAFKA_ERRORS.labels("produce").inc(len(mine))
             reason = errors[-1] if errors else "no acknowledgement"
             raise ProduceFailed(
                 f"{len(mine)} messages not acknowledged by the broker at "

@@ -30,12 +30,31 @@ class _Section(BaseModel):
 
 
 class KafkaSettings(_Section):
-    """Where the broker is and how topics are laid out."""
+    """Where the broker is, how topics are laid out, and how clients authenticate.
+
+    ``security_protocol`` and ``sasl_mechanism`` use Kafka's names; ``ssl_cafile`` is the CA
+    bundle that signed the brokers' certificates (empty: the system's).
+    """
 
     bootstrap_servers: str = "127.0.0.1:9092"
     partitions: int = Field(default=4, ge=1)
     replication_factor: int = Field(default=1, ge=1)
     group_join_timeout_ms: int = Field(default=6000, ge=1000)
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
+    sasl_username: str = ""
+    sasl_password: SecretStr = SecretStr("")
+    ssl_cafile: str = ""
+
+    @property
+    def uses_sasl(self) -> bool:
+        """True when clients must authenticate with SASL."""
+        return self.security_protocol.startswith("SASL_")
+
+    @property
+    def uses_tls(self) -> bool:
+        """True when connections to the brokers are encrypted."""
+        return self.security_protocol in ("SSL", "SASL_SSL")
 
 
 class TopicSettings(_Section):
@@ -156,6 +175,21 @@ class ConsoleSettings(_Section):
     claim_minutes: int = Field(default=10, ge=1)
     queue_limit: int = Field(default=1000, ge=1)
     page_size: int = Field(default=50, ge=1, le=1000)
+
+
+class MetricsSettings(_Section):
+    """Each process's ``/metrics``, ``/healthz`` and ``/readyz`` (pipeline/health.py).
+
+    ``port`` 0 lets the system choose a free port (logged). ``civicmod up`` gives each child
+    its own: ``up_base_port`` + 0, 1, 2 for worker, sink and HTTP ingest, or free ports when 0.
+    ``/healthz`` fails once the process's main loop has not ticked for ``stall_seconds``.
+    """
+
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(default=0, ge=0, le=65535)
+    up_base_port: int = Field(default=0, ge=0, le=65533)
+    stall_seconds: float = Field(default=60.0, gt=0)
 
 
 class EmbeddedSettings(_Section):
@@ -283,6 +317,7 @@ class Settings(BaseSettings):
     moderation: ModerationSettings = ModerationSettings()
     embedded: EmbeddedSettings = EmbeddedSettings()
     console: ConsoleSettings = ConsoleSettings()
+    metrics: MetricsSettings = MetricsSettings()
     archive: ArchiveSettings = ArchiveSettings()
     detectors: DetectorSettings = DetectorSettings()
     sources: SourceSettings = SourceSettings()

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import ValidationError
@@ -44,10 +45,11 @@ async def true_end_offset(consumer: AIOKafkaConsumer, tp: TopicPartition) -> int
     raise TimeoutError(f"no record at {tp.topic}[{tp.partition}]@{reported - 1}")
 
 
-async def read_standings(bootstrap: str, tp: TopicPartition) -> list[Standing]:
-    """The last standing of each author on one sanctions partition (no consumer group)."""
+async def read_standings(bootstrap: str, tp: TopicPartition, **options: Any) -> list[Standing]:
+    """The last standing of each author on one sanctions partition (no consumer group);
+    ``options`` are further aiokafka arguments (security)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                                auto_offset_reset="earliest")
+                                auto_offset_reset="earliest", **options)
     await consumer.start()
     try:
         consumer.assign([tp])
@@ -74,10 +76,12 @@ async def read_standings(bootstrap: str, tp: TopicPartition) -> list[Standing]:
 class StandingLoader:
     """Loads the book's partitions as they are assigned; agents wait until theirs is ready."""
 
-    def __init__(self, book: ViolatorBook, bootstrap: str, topic: str) -> None:
+    def __init__(self, book: ViolatorBook, bootstrap: str, topic: str,
+                 options: Mapping[str, Any] | None = None) -> None:
         self.book = book
         self.bootstrap = bootstrap
         self.topic = topic
+        self.options = dict(options or {})
         self._ready: dict[int, asyncio.Event] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
 
@@ -105,7 +109,7 @@ class StandingLoader:
         tp = TopicPartition(self.topic, partition)
         while True:
             try:
-                standings = await read_standings(self.bootstrap, tp)
+                standings = await read_standings(self.bootstrap, tp, **self.options)
                 break
             except asyncio.CancelledError:
                 raise

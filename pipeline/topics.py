@@ -12,13 +12,15 @@ from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
+from pipeline.kafka_auth import client_options
 from pipeline.settings import Settings
 
 
 def create_topics(settings: Settings) -> list[str]:
     """Create every missing civicmod topic; return the names created (idempotent)."""
     admin = KafkaAdminClient(
-        bootstrap_servers=settings.kafka.bootstrap_servers, client_id="civicmod-topics"
+        bootstrap_servers=settings.kafka.bootstrap_servers, client_id="civicmod-topics",
+        **client_options(settings.kafka),
     )
     try:
         existing = set(admin.list_topics())

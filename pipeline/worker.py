@@ -20,9 +20,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import faust
-from tenacity import AsyncRetrying, before_sleep_log, wait_exponential
+from tenacity import AsyncRetrying, RetryCallState, before_sleep_log, wait_exponential
 
+from pipeline import health, metrics
 from pipeline.dispatch import AuthorTextRule, Dispatcher, Send
+from pipeline.kafka_auth import aiokafka_options, faust_credentials
 from pipeline.screening import RawMessage, Screener
 from pipeline.settings import Settings
 from pipeline.standings import StandingLoader
@@ -43,6 +45,7 @@ def build_app(
     app = faust.App(
         settings.worker.app_id,
         broker=f"kafka://{settings.kafka.bootstrap_servers}",
+        broker_credentials=faust_credentials(settings.kafka),
         store="memory://",
         web_enabled=False,
         topic_partitions=settings.kafka.partitions,
@@ -62,8 +65,10 @@ def build_app(
     )
     topics = settings.topics
     book = ViolatorBook(settings.moderation.ban_threshold, settings.moderation.window_days)
-    loader = StandingLoader(book, settings.kafka.bootstrap_servers, topics.sanctions)
+    loader = StandingLoader(book, settings.kafka.bootstrap_servers, topics.sanctions,
+                            aiokafka_options(settings.kafka))
     dispatcher = Dispatcher(topics, screener, book, repeats)
+    metrics.set_versions(screener.policy.version, screener.registry.version)
     outputs: dict[str, faust.TopicT] = {}
 
     def raw_topic(name: str) -> faust.TopicT:
@@ -75,7 +80,7 @@ def build_app(
     async def publish(sends: Sequence[Send]) -> None:
         """Produce every message and wait for the broker's acknowledgements (retried)."""
         async for attempt in AsyncRetrying(
-            wait=wait_exponential(max=30), before_sleep=before_sleep_log(log, logging.WARNING)
+            wait=wait_exponential(max=30), before_sleep=_count_and_log
         ):
             with attempt:
                 await asyncio.gather(*await _submit(app, sends))
@@ -85,6 +90,11 @@ def build_app(
         assigned: set[Any] = args[0]  # the whole new assignment, as Faust sends it
         loader.assign({tp.partition for tp in assigned
                        if tp.topic in (topics.raw, topics.actions)})
+        health.STATE.set_ready()
+
+    @app.timer(1.0)
+    async def tick() -> None:
+        health.STATE.beat()
 
     @app.agent(raw_topic(topics.raw))
     async def moderate(stream: faust.StreamT[bytes]) -> None:
@@ -95,6 +105,7 @@ def build_app(
             messages = [RawMessage(key=e.message.key, value=e.message.value or b"",
                                    source=_source(e)) for e in events]
             partitions = [e.message.partition for e in events]
+            metrics.SCREENED.inc(len(events))
             await loader.wait_ready(partitions)
             try:
                 sends = dispatcher.comments(messages, partitions)
@@ -105,7 +116,9 @@ def build_app(
                 error = f"not moderated: internal error {type(exc).__name__}"
                 sends = [dispatcher.dead_letter(m.key, m.value, m.source, error)
                          for m in messages]
+                metrics.DEAD_LETTERS.labels("internal").inc(len(messages))
             await publish(sends)
+            metrics.observe_latency(e.message.timestamp for e in events)
 
     @app.agent(raw_topic(topics.actions))
     async def act(stream: faust.StreamT[bytes]) -> None:
@@ -156,6 +169,16 @@ async def _submit(app: faust.App, sends: Sequence[Send]) -> list[asyncio.Future[
     return futures
 
 
+_log_retry = before_sleep_log(log, logging.WARNING)
+
+
+def _count_and_log(state: RetryCallState) -> None:
+    """Before a retried publish: count the Kafka error, log the retry."""
+    if state.outcome is not None and state.outcome.exception() is not None:
+        metrics.count_error(state.outcome.exception(), "produce")  # type: ignore[arg-type]
+    _log_retry(state)
+
+
 def _source(event: faust.EventT[Any]) -> str:
     message = event.message
     return f"{message.topic}[{message.partition}]@{message.offset}"
@@ -164,5 +187,6 @@ def _source(event: faust.EventT[Any]) -> str:
 def run_worker(settings: Settings, screener: Screener, repeats: AuthorTextRule | None) -> None:
     """Run the moderation worker until SIGTERM or Ctrl-C."""
     app = build_app(settings, screener, repeats)
+    health.serve_health(settings.metrics, "worker")
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
     worker.execute_from_commandline()

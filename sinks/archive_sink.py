@@ -25,10 +25,13 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from kafka.structs import OffsetAndMetadata
 
+from pipeline import health, metrics
+from pipeline.kafka_auth import client_options
 from pipeline.settings import Settings
 from sinks import layout
 from sinks.chain import ChainWriter
 from sinks.jsonl import ArchivedRecord
+from sinks.progress import ArchiveProgress
 from sinks.series import RetentionSeries
 from sinks.store import Store
 
@@ -72,8 +75,10 @@ class ArchiveSink:
             settings.archive.chain_head_every_objects, settings.archive.chain_head_every_seconds,
         )
         self.archived_records = 0
+        self.progress = ArchiveProgress()
         self.consumer = consumer if consumer is not None else KafkaConsumer(
             bootstrap_servers=settings.kafka.bootstrap_servers,
+            **client_options(settings.kafka),
             group_id=settings.sink.group_id,
             client_id="civicmod-archive-sink",
             enable_auto_commit=False,
@@ -96,6 +101,7 @@ class ArchiveSink:
 
     def poll_once(self) -> None:
         """One poll: batch what arrived, flush full or idle batches, resume paused partitions."""
+        health.STATE.beat()
         self._resume_due()
         self._retry_recovery()
         limit = self.settings.sink.batch_max_records
@@ -107,6 +113,7 @@ class ArchiveSink:
         now = time.monotonic()
         for tp in [tp for tp, b in self.batches.items() if now - b.started >= idle]:
             self.flush(tp)
+        self.progress.publish()
 
     def flush_all(self) -> None:
         """Flush every pending batch."""
@@ -121,6 +128,7 @@ class ArchiveSink:
                            message.key, value)
         )
         batch.size += len(value)
+        self.progress.consumed(tp, message.offset, message.timestamp, self.consumer.highwater(tp))
         sink = self.settings.sink
         if len(batch.records) >= sink.batch_max_records or batch.size >= sink.batch_max_bytes:
             self.flush(tp)
@@ -144,7 +152,10 @@ class ArchiveSink:
                     self.consumer.seek(tp, appended.next_offset)
             self.last_day[tp] = day
             self.consumer.commit({tp: OffsetAndMetadata(appended.next_offset, "", -1)})
+            self.progress.archived(tp, appended.next_offset, len(batch.records))
+            health.STATE.set_ready(not self.unrecovered)
         except Exception as exc:
+            metrics.count_error(exc, "archive_write")
             log.error(
                 "archive write failed for %s[%d]@%d: %s; retrying in %.0fs",
                 tp.topic, tp.partition, batch.first_offset, type(exc).__name__,
@@ -158,6 +169,7 @@ class ArchiveSink:
         try:
             key = self.chain.maybe_write_head(force)
         except Exception as exc:  # a missed chain head is retried at the next object
+            metrics.count_error(exc, "chain_head")
             log.error("chain head not written: %s", type(exc).__name__)
             return
         if key:
@@ -169,6 +181,7 @@ class ArchiveSink:
         self.consumer.seek(tp, offset)
         self.consumer.pause(tp)
         self.paused_until[tp] = time.monotonic() + RETRY_AFTER_SECONDS
+        health.STATE.set_ready(False)
 
     def _resume_due(self) -> None:
         now = time.monotonic()
@@ -182,12 +195,14 @@ class ArchiveSink:
         """Resume each assigned partition after the last offset archived in S3."""
         for tp in partitions:
             self._recover(tp)
+        health.STATE.set_ready(not self.unrecovered)
 
     def _recover(self, tp: TopicPartition) -> None:
         """Read the partition's chain from S3 and seek past it; pause it while S3 fails."""
         try:
             link = self.chain.recover(tp.topic, tp.partition)
         except Exception as exc:
+            metrics.count_error(exc, "recover")
             log.error("cannot read the archive of %s[%d]: %s; retrying in %.0fs",
                       tp.topic, tp.partition, type(exc).__name__, RETRY_AFTER_SECONDS)
             self.unrecovered.add(tp)
@@ -196,6 +211,7 @@ class ArchiveSink:
             return
         self.unrecovered.discard(tp)
         if link is not None:
+            self.progress.resumed(tp, link.last_offset + 1)
             self.consumer.seek(tp, link.last_offset + 1)
             self.last_day[tp] = layout.day_of_key(link.manifest_key)
             log.info("%s[%d] resumes at %d (from the archive)", tp.topic, tp.partition,
@@ -221,6 +237,7 @@ class ArchiveSink:
             self.paused_until.pop(tp, None)
             self.unrecovered.discard(tp)
             self.chain.forget(tp.topic, tp.partition)
+            self.progress.revoked(tp)
 
 
 class _Rebalance(ConsumerRebalanceListener):

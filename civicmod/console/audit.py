@@ -13,6 +13,7 @@ from typing import Any
 
 from kafka import KafkaProducer
 
+from pipeline.kafka_auth import client_options
 from pipeline.records import utc_now
 from pipeline.settings import Settings
 
@@ -33,7 +34,8 @@ class Auditor:
     def __init__(self, settings: Settings) -> None:
         self.topic = settings.topics.audit
         self.producer = KafkaProducer(bootstrap_servers=settings.kafka.bootstrap_servers,
-                                      client_id="civicmod-console-audit", acks="all")
+                                      client_id="civicmod-console-audit", acks="all",
+                                      **client_options(settings.kafka))
 
     async def write(self, record: dict[str, Any]) -> None:
         """Send ``record``; raises if the broker does not acknowledge it."""

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlparse
 
 import aiohttp
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_exponential_jitter
 
+from pipeline import metrics
 from pipeline.settings import SourceSettings
 
 
@@ -72,6 +74,7 @@ class ApiClient:
                  classify: Classify, headers: Mapping[str, str]) -> None:
         self.session = session
         self.base_url = base_url.rstrip("/")
+        self.api = urlparse(self.base_url).hostname or "unknown"
         self.settings = settings
         self.classify = classify
         self.headers = dict(headers)
@@ -112,7 +115,9 @@ class ApiClient:
                     body = {"value": body}
                 error = self.classify(response.status, body, response.headers)
         except (aiohttp.ClientError, TimeoutError) as exc:
+            metrics.PLATFORM_CALLS.labels(self.api, Transient.__name__).inc()
             raise Transient(f"{type(exc).__name__} calling {method} {_path(url)}") from exc
+        metrics.PLATFORM_CALLS.labels(self.api, type(error).__name__ if error else "ok").inc()
         if error is not None:
             raise error
         return response.status, body

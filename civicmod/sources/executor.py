@@ -29,8 +29,10 @@ from pydantic import ValidationError
 
 from civicmod.sources import facebook_graph, instagram, youtube
 from civicmod.sources.api import ApiClient, ApiError
+from pipeline import health
 from pipeline.actions import ModerationAction
 from pipeline.ingest import CommentProducer
+from pipeline.kafka_auth import client_options
 from pipeline.platform import PlatformAnswer, PlatformCall
 from pipeline.settings import Settings
 
@@ -146,6 +148,7 @@ async def _run(settings: Settings, stop: threading.Event) -> None:
     join = settings.kafka.group_join_timeout_ms
     consumer = KafkaConsumer(
         settings.topics.actions, bootstrap_servers=settings.kafka.bootstrap_servers,
+        **client_options(settings.kafka),
         group_id=settings.sources.actions_group, client_id="civicmod-platform-actions",
         enable_auto_commit=False, auto_offset_reset="earliest", max_poll_interval_ms=join,
         session_timeout_ms=join, heartbeat_interval_ms=max(join // 4, 500))
@@ -154,7 +157,9 @@ async def _run(settings: Settings, stop: threading.Event) -> None:
         clients = platform_clients(session, settings)
         actions = PlatformActions(settings, clients)
         try:
+            health.STATE.set_ready()
             while not stop.is_set():
+                health.STATE.beat()
                 polled = await asyncio.to_thread(consumer.poll, timeout_ms=500)
                 for messages in polled.values():
                     for message in messages:

@@ -19,6 +19,7 @@ from civicmod.sources.facebook_graph import FacebookPoller, GraphPoller, graph_c
 from civicmod.sources.instagram import InstagramPoller
 from civicmod.sources.ledger import Ledger, ledger_path
 from civicmod.sources.youtube import YouTubePoller, youtube_client
+from pipeline import health
 from pipeline.ingest import CommentProducer
 from pipeline.settings import Settings
 
@@ -55,12 +56,15 @@ async def _serve(settings: Settings, stop: threading.Event) -> None:
             if "youtube" in sources.configured:
                 pollers.append(YouTubePoller(youtube_client(session, sources), capture, ledger,
                                              sources))
+            health.STATE.set_ready()
+            beat = asyncio.create_task(health.beat_forever())
             while not stop.is_set():
                 for poller in pollers:
                     produced = await poller.poll()
                     log.info("%s: %d comment version(s) produced", type(poller).__name__,
                              produced)
                 await asyncio.to_thread(stop.wait, sources.poll_every_seconds)
+            beat.cancel()
     finally:
         if runner is not None:
             await runner.cleanup()

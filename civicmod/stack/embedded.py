@@ -23,15 +23,18 @@ READY_TIMEOUT = 60.0
 
 def embedded_settings(settings: Settings) -> Settings:
     """Point the settings at the embedded services' loopback endpoints and pipeline keys."""
+    keys = credentials.load_or_create(settings.embedded.state_dir)["pipeline"]
+    located = embedded_endpoints(settings)
+    s3 = located.s3.model_copy(update={"access_key": SecretStr(keys.access_key),
+                                       "secret_key": SecretStr(keys.secret_key)})
+    return located.model_copy(update={"s3": s3})
+
+
+def embedded_endpoints(settings: Settings) -> Settings:
+    """The settings with the embedded services' loopback endpoints (no keys): where
+    ``civicmod status`` looks when the stack is embedded."""
     emb = settings.embedded
-    keys = credentials.load_or_create(emb.state_dir)["pipeline"]
-    s3 = settings.s3.model_copy(
-        update={
-            "endpoint_url": f"http://127.0.0.1:{emb.s3_port}",
-            "access_key": SecretStr(keys.access_key),
-            "secret_key": SecretStr(keys.secret_key),
-        }
-    )
+    s3 = settings.s3.model_copy(update={"endpoint_url": f"http://127.0.0.1:{emb.s3_port}"})
     kafka = settings.kafka
     if emb.kafka:
         kafka = kafka.model_copy(update={"bootstrap_servers": f"127.0.0.1:{emb.broker_port}"})

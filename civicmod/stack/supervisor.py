@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -11,8 +12,9 @@ import time
 from collections.abc import Mapping
 
 from civicmod.stack.embedded import EmbeddedServices, child_environment
+from civicmod.stack.ports import free_port
 from civicmod.stack.processes import ManagedProcess
-from civicmod.status import collect_status, summary_line
+from civicmod.status import ENDPOINTS_FILE, collect_status, summary_line
 from pipeline.settings import Settings
 from pipeline.topics import create_topics
 
@@ -20,6 +22,25 @@ log = logging.getLogger(__name__)
 
 RESTART_BACKOFF_SECONDS = (1, 2, 5, 10, 30)
 REPORT_EVERY_SECONDS = 10.0
+ROLES = ("worker", "sink", "http")
+SOURCE_ROLES = ("sources", "platform-actions")
+
+
+def metrics_ports(settings: Settings) -> dict[str, int]:
+    """Each long-running child's metrics port: ``up_base_port`` + 0, 1, 2 (3, 4 for the
+    sources when a platform is configured), or free ports."""
+    roles = ROLES + (SOURCE_ROLES if settings.sources.configured else ())
+    base = settings.metrics.up_base_port
+    return {role: base + n if base else free_port() for n, role in enumerate(roles)}
+
+
+def write_endpoints(settings: Settings, ports: Mapping[str, int]) -> None:
+    """List the children's metrics URLs in the state directory, for ``civicmod status``."""
+    host = settings.metrics.host if settings.metrics.host not in ("0.0.0.0", "") else "127.0.0.1"
+    urls = {role: f"http://{host}:{port}" for role, port in ports.items()}
+    path = settings.embedded.state_dir / ENDPOINTS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(urls, indent=2) + "\n")
 
 
 def civicmod_process(
@@ -39,20 +60,23 @@ def _per_role_keys(settings: Settings) -> dict[str, str]:
     return {"CIVICMOD_S3__ACCESS_KEY": "", "CIVICMOD_S3__SECRET_KEY": ""}
 
 
-def children(settings: Settings, demo_rate: float = 0.0, demo_count: int = 0
-             ) -> list[ManagedProcess]:
+def children(settings: Settings, demo_rate: float = 0.0, demo_count: int = 0,
+             ports: Mapping[str, int] | None = None) -> list[ManagedProcess]:
     """The processes ``up`` runs, in start order: worker, sink, HTTP ingest, the web console,
     the platform sources and their actions when a platform is configured (else nothing
-    more), demo."""
+    more), demo. ``ports`` gives each child that serves metrics its port
+    (:func:`metrics_ports`)."""
+    commands = {"worker": ["worker"], "sink": ["sink"], "http": ["serve-http"],
+                "sources": ["sources", "serve"], "platform-actions": ["sources", "act"]}
+    roles = ROLES + (SOURCE_ROLES if settings.sources.configured else ())
+    ports = ports or {}
     processes = [
-        civicmod_process("worker", ["worker"], settings),
-        civicmod_process("sink", ["sink"], settings),
-        civicmod_process("http", ["serve-http"], settings),
-        civicmod_process("console", ["console"], settings, _per_role_keys(settings)),
+        civicmod_process(role, commands[role], settings,
+                         {"CIVICMOD_METRICS__PORT": str(ports[role])} if role in ports else None)
+        for role in roles
     ]
-    if settings.sources.configured:
-        processes += [civicmod_process("sources", ["sources", "serve"], settings),
-                      civicmod_process("platform-actions", ["sources", "act"], settings)]
+    processes.insert(len(ROLES), civicmod_process("console", ["console"], settings,
+                                                  _per_role_keys(settings)))
     if demo_count:
         processes.append(civicmod_process(
             "demo", ["demo", "--rate", str(demo_rate), "--count", str(demo_count)], settings))
@@ -81,7 +105,9 @@ class Supervisor:
         else:
             create_topics(effective)
         self.effective = effective
-        self.children = children(effective, self.demo_rate, self.demo_count)
+        ports = metrics_ports(effective)
+        write_endpoints(effective, ports)
+        self.children = children(effective, self.demo_rate, self.demo_count, ports)
         for child in self.children:
             child.start()
         return effective
@@ -112,6 +138,7 @@ class Supervisor:
         """Stop children in reverse start order, then the services."""
         for child in reversed(self.children):
             child.stop()
+        (self.effective.embedded.state_dir / ENDPOINTS_FILE).unlink(missing_ok=True)
         if self.services is not None:
             self.services.stop()
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from kafka import KafkaConsumer, TopicPartition
+from prometheus_client.parser import text_string_to_metric_families
 
 from civicmod.history import ArchiveFacts
 from civicmod.stack.processes import ManagedProcess
@@ -83,3 +86,44 @@ def read_topic(settings: Settings, topic: str, expected: int, timeout: float) ->
         return messages
     finally:
         consumer.close()
+
+
+def http_get(url: str) -> tuple[int, str] | None:
+    """Status and body of a GET, or None while nothing listens."""
+    try:
+        with urllib.request.urlopen(url, timeout=3) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+    except OSError:
+        return None
+
+
+def scrape(base: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    """Every sample of ``base``/metrics, by name and labels."""
+    answer = http_get(f"{base}/metrics")
+    assert answer is not None and answer[0] == 200, f"{base}/metrics: {answer}"
+    return {(s.name, frozenset(s.labels.items())): s.value
+            for family in text_string_to_metric_families(answer[1]) for s in family.samples}
+
+
+def metric(base: str, name: str, **labels: str) -> float:
+    """One sample of ``base``/metrics (0 when absent)."""
+    return scrape(base).get((name, frozenset(labels.items())), 0.0)
+
+
+def wait_ready(urls: list[str], timeout: float) -> list[int]:
+    """The first ``/readyz`` status each process answered; returns once all are ready."""
+    first: dict[str, int] = {}
+
+    def all_answered() -> bool:
+        for url in urls:
+            answer = http_get(f"{url}/readyz")
+            if answer is not None:
+                first.setdefault(url, answer[0])
+        return len(first) == len(urls)
+
+    wait_for(all_answered, timeout, "every process to answer")
+    wait_for(lambda: all(http_get(f"{url}/readyz") == (200, '{"status": "ok"}')
+                         for url in urls), timeout, "every process to be ready")
+    return [first[url] for url in urls]

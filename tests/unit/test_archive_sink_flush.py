@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 from kafka import TopicPartition
 from kafka.structs import OffsetAndMetadata
+from prometheus_client import REGISTRY
 
 from pipeline.settings import SinkSettings
 from sinks import archive_sink
@@ -72,6 +73,9 @@ class MemoryConsumer:
                 found[tp] = batch
                 self.positions[tp] = position + len(batch)
         return found
+
+    def highwater(self, tp: TopicPartition) -> int:
+        return len(self.logs.get(tp, []))
 
     def seek(self, tp: TopicPartition, offset: int) -> None:
         self.positions[tp] = offset
@@ -196,3 +200,45 @@ def test_a_revoked_partition_drops_its_unwritten_batch() -> None:
     sink.on_revoked([TP0])
     sink.flush_all()
     assert consumer.committed == {} and archived_offsets(store) == []
+
+
+def _lag(tp: TopicPartition) -> float | None:
+    return REGISTRY.get_sample_value(
+        "civicmod_archive_lag_records", {"topic": tp.topic, "partition": str(tp.partition)})
+
+
+def _archived_total() -> float:
+    return REGISTRY.get_sample_value("civicmod_archive_records_total", {"topic": TOPIC}) or 0.0
+
+
+def test_archive_lag_counts_consumed_records_until_they_are_committed() -> None:
+    store, consumer = MemoryStore(), MemoryConsumer()
+    consumer.produce(TP0, 7)
+    before = _archived_total()
+    sink = _sink(store, consumer)
+
+    sink.poll_once()  # one full batch of 5 archived and committed; the broker has 7
+    assert _lag(TP0) == 2 and _archived_total() - before == 5
+    sink.poll_once()  # the last 2: consumed, waiting for the idle flush
+    assert _lag(TP0) == 2 and sink.batches[TP0].first_offset == 5
+    lag_seconds = REGISTRY.get_sample_value("civicmod_archive_lag_seconds")
+    assert lag_seconds is not None and lag_seconds > 0
+    sink.flush_all()
+    sink.poll_once()
+    assert _lag(TP0) == 0 and _archived_total() - before == 7
+    assert REGISTRY.get_sample_value("civicmod_archive_lag_seconds") == 0
+    sink.on_revoked([TP0])
+    assert _lag(TP0) is None, "a revoked partition is no longer reported"
+
+
+def test_a_failed_put_counts_an_s3_error_and_keeps_the_lag() -> None:
+    store = FaultyStore(MemoryStore(), fail_on=(1,), code="SlowDown", after_put=False)
+    consumer = MemoryConsumer()
+    consumer.produce(TP1, 5)
+    labels = {"operation": "archive_write"}
+    before = REGISTRY.get_sample_value("civicmod_s3_errors_total", labels) or 0.0
+    sink = _sink(store, consumer)
+
+    sink.poll_once()
+    assert (REGISTRY.get_sample_value("civicmod_s3_errors_total", labels) or 0) - before == 1
+    assert _lag(TP1) == 5

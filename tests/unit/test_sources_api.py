@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import aiohttp
 import pytest
+from prometheus_client import REGISTRY
 from pydantic import SecretStr
 
 from civicmod.sources.api import ApiClient, RateLimited, Refused, TokenExpired
@@ -182,3 +183,17 @@ def test_youtube_calls_set_the_moderation_status() -> None:
         state.faults += [youtube.quota_exceeded() for _ in range(sources.max_attempts)]
         quota = _carry(settings, remove.model_copy(update={"id": "q"}), "youtube")[0]
         assert (quota.outcome, quota.status, quota.attempts) == ("failed", 403, 5)
+
+
+def test_every_attempt_is_counted_by_api_and_outcome(platform: graph.GraphState) -> None:
+    def count(outcome: str) -> float:
+        return REGISTRY.get_sample_value(
+            "civicmod_platform_calls_total", {"api": "127.0.0.1", "outcome": outcome}) or 0.0
+
+    before = {outcome: count(outcome) for outcome in ("ok", "RateLimited", "TokenExpired")}
+    platform.faults.append(graph.rate_limited(PAGE))
+    _run(lambda s: graph_client(s, _sources(platform)).call("GET", PAGE))
+    with pytest.raises(TokenExpired):
+        _run(lambda s: graph_client(s, _sources(platform, "old-token")).call("GET", PAGE))
+    assert {outcome: count(outcome) - before[outcome] for outcome in before} == {
+        "ok": 1, "RateLimited": 1, "TokenExpired": 1}
