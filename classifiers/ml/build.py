@@ -9,6 +9,7 @@ from pathlib import Path
 
 from classifiers.ml.card import (
     evaluation_section,
+    identity_section,
     replace_section,
     sources_table,
     threshold_table,
@@ -96,6 +97,10 @@ def build(
             title = f"{source.name} (held out, {source.kind})"
             card = replace_section(card, source.name,
                                    evaluation_section(title, run, source.dataset))
+    identity = [e for s in sources.items if "identity" in s.name for e in s.test]
+    card = replace_section(card, "identity", identity_section(
+        "Neutral mentions of protected classes (held out): false positives per class",
+        score(identity, registry, policy, window_chars)))
     card += _limitations()
     request.card.parent.mkdir(parents=True, exist_ok=True)
     request.card.write_text(card, encoding="utf-8")
