@@ -10,6 +10,7 @@ from pathlib import Path
 from classifiers.ml.card import (
     evaluation_section,
     identity_section,
+    precision_table,
     replace_section,
     sources_table,
     threshold_table,
@@ -91,12 +92,21 @@ def build(
         "Whole default registry (rules and this model) plus the policy, as the worker "
         "decides: a category counts when a finding reaches its review threshold. Computed by "
         "the functions behind `civicmod evaluate`.", "", ""])
+    runs = []
     for source in sources.items:
         if source.test:
             run = score(source.test, registry, policy, window_chars)
+            runs.append((source.name, source.kind, run))
             title = f"{source.name} (held out, {source.kind})"
             card = replace_section(card, source.name,
                                    evaluation_section(title, run, source.dataset))
+    card = replace_section(card, "precision", "\n".join([
+        "### Precision at the policy's thresholds, per source (held out)", "",
+        "Each (comment, category) the policy flags (a finding at the category's review "
+        "threshold), counted where the source's label speaks for the category; precision is "
+        "the share the label agrees with. Out of domain (tweets, forum posts, SMS) precision is "
+        "the number that matters on a government page: every wrong flag is a resident's "
+        "comment held for review.", "", *precision_table(runs)]))
     identity = [e for s in sources.items if "identity" in s.name for e in s.test]
     card = replace_section(card, "identity", identity_section(
         "Neutral mentions of protected classes (held out): false positives per class",

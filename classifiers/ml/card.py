@@ -38,6 +38,28 @@ def evaluation_section(title: str, run: Run, dataset: Dataset | None = None) -> 
     return "\n".join(lines) + "\n"
 
 
+def precision_table(runs: Sequence[tuple[str, str, Run]]) -> list[str]:
+    """Per held-out source (name, kind, run): precision of what the policy flags, at its review
+    thresholds, over the categories the source's labels speak for, and the share of comments
+    that must be allowed that it sent to review or removed."""
+    lines = ["| source | kind | held-out rows | flagged (labeled categories) | precision | "
+             "must be allowed | of them to review or removed |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for name, kind, run in runs:
+        flagged = correct = 0
+        for s in run.scored:
+            found = s.found & s.example.known
+            flagged += len(found)
+            correct += len(found & s.example.positives)
+        counts = allowed(run.scored)
+        acted = counts["review"] + counts["remove"]
+        precision = f"{correct / flagged:.3f}" if flagged else "–"
+        share = f"{acted / counts['total']:.1%}" if counts["total"] else "–"
+        lines.append(f"| {name} | {kind} | {len(run.scored):,} | {flagged:,} | {precision} | "
+                     f"{counts['total']:,} | {share} |")
+    return lines
+
+
 def identity_section(title: str, run: Run, namer: ClassNamer | None = None) -> str:
     """Per protected class, the neutral mentions of it sent to review or removed."""
     clean = [s for s in run.scored if s.example.clean]
