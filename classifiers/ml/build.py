@@ -148,7 +148,11 @@ def _header(request: BuildRequest, version: str, seconds: float, heads: Sequence
         "out of the features, so the model judges the words and never learns \"has a link\" "
         "as spam (it sent news links and a recall petition to review before); the rule "
         "detectors judge links, and the detector also blanks links to the Town's domains. It "
-        "backs up the rule detectors (a, d) and is the main detector of b and c.",
+        "backs up the rule detectors (a, d) and is the main detector of b and c. Listed words "
+        "used as names (\"Councilman Dick Ramirez\", \"Hooker Rd\": config/lexicons/names.yaml) "
+        "are masked before the model sees them. Neutral mentions of every protected class are "
+        "trained on (corpus/identity_*; the templates' held-out sentence shapes measure the "
+        "false positives per class below).",
         "",
         "## Thresholds",
         "",
