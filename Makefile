@@ -84,6 +84,7 @@ thresholds: install
 evaluate: install
 	$(BIN)/civicmod evaluate classifiers/corpus/labeled.jsonl --split test
 	$(BIN)/civicmod evaluate classifiers/corpus/legitimate.jsonl
+	$(BIN)/civicmod evaluate classifiers/corpus/identity_handwritten.jsonl --split test --card classifiers/model/MODEL_CARD.md
 
 clean:
 	rm -rf $(VENV) .civicmod .pytest_cache .mypy_cache .ruff_cache

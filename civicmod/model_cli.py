@@ -132,7 +132,7 @@ def evaluate(
     ] = "all",
 ) -> None:
     """Precision, recall and F1 per category of the whole registry and policy on a file."""
-    from classifiers.ml.card import evaluation_section, write_section
+    from classifiers.ml.card import evaluation_section, identity_section, write_section
     from classifiers.ml.evaluate import report, score
     from classifiers.registry import default_registry
 
@@ -154,10 +154,15 @@ def evaluate(
         name = path.stem if split == "all" else f"{path.stem}, {split} split"
         write_section(card, name, evaluation_section(f"{name} (`civicmod evaluate`)", run))
         console.print(f"wrote section {name!r} of {card}")
+        if any(s.example.clean for s in run.scored):
+            write_section(card, f"identity: {name}", identity_section(
+                f"{name} (`civicmod evaluate`): false positives per protected class", run))
 
 
 def _print_report(run: Run, errors: int) -> None:
     from classifiers.ml.evaluate import report, worst_errors
+    from classifiers.ml.identity import class_rates
+    from classifiers.ml.protected import ClassNamer
 
     result = report(run)
     table = Table(title=f"{len(run.scored)} comments, {result['comments_per_second']:,} /s")
@@ -171,6 +176,12 @@ def _print_report(run: Run, errors: int) -> None:
     counts = result["allowed"]
     out.print(f"must be allowed: {counts['total']}; review {counts['review']}, "
               f"remove {counts['remove']}")
+    clean = [s for s in run.scored if s.example.clean]
+    for rate in class_rates([s.example.text for s in clean], [s.action for s in clean],
+                            [s.example.tasks for s in clean], ClassNamer()):
+        if rate.mentions:
+            out.print(f"neutral mentions of {rate.protected_class}: {rate.mentions}; review "
+                      f"{rate.review}, remove {rate.remove} ({rate.review_rate:.1%})")
     for category in result["per_category"]:
         false_pos, false_neg = worst_errors(run.scored, category, errors)
         for kind, rows in (("false positive", false_pos), ("missed", false_neg)):

@@ -3,8 +3,9 @@
 The parts, one job each: ``profanity_lexicon`` reads the word list and its curation,
 ``profanity_trie`` compiles the words into trie-shaped regexes, ``profanity_matcher`` finds
 the words in a text (with better-profanity's semantics plus documented obfuscations), and this
-module turns the matches into category a findings. docs/profanity-curation.md lists every
-difference from better-profanity.
+module turns the matches into category a findings, leaving out listed words that are part of a
+place or a person's name (``names``). docs/profanity-curation.md lists every difference from
+better-profanity.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from classifiers.names import NAMES_PATH, NameFinder, load_names
 from classifiers.profanity_lexicon import DEFAULT_LEXICON_DIR, SCORES, load_lexicon
 from classifiers.profanity_matcher import ProfanityMatcher
 from pipeline.records import Evidence, Finding
@@ -28,8 +30,11 @@ class ProfanityDetector:
     name = "profanity"
 
     def __init__(self, lexicon_dir: Path | str | None = None) -> None:
-        self.lexicon = load_lexicon(Path(lexicon_dir) if lexicon_dir else DEFAULT_LEXICON_DIR)
-        self.version = self.lexicon.version
+        directory = Path(lexicon_dir) if lexicon_dir else DEFAULT_LEXICON_DIR
+        self.lexicon = load_lexicon(directory)
+        names_file = directory / NAMES_PATH.name
+        self.names = NameFinder(load_names(names_file if names_file.exists() else NAMES_PATH))
+        self.version = f"{self.lexicon.version}.{self.names.lexicon.version}"
         self.matcher = ProfanityMatcher(self.lexicon)
 
     def severity(self, word: str) -> str:
@@ -38,7 +43,9 @@ class ProfanityDetector:
 
     def detect(self, text: str) -> list[Finding]:
         """Findings for one text: empty, or one finding with every match as evidence."""
-        found = self.matcher.matches(text, classify=False)
+        matched = self.matcher.matches(text, classify=False)
+        names = self.names.names(text, [(m.start, m.end) for m in matched])
+        found = [m for m, is_name in zip(matched, names, strict=True) if not is_name]
         if not found:
             return []
         label = max((self.severity(m.word) for m in found), key=SCORES.__getitem__)

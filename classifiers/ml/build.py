@@ -9,6 +9,8 @@ from pathlib import Path
 
 from classifiers.ml.card import (
     evaluation_section,
+    identity_section,
+    precision_table,
     replace_section,
     sources_table,
     threshold_table,
@@ -90,12 +92,25 @@ def build(
         "Whole default registry (rules and this model) plus the policy, as the worker "
         "decides: a category counts when a finding reaches its review threshold. Computed by "
         "the functions behind `civicmod evaluate`.", "", ""])
+    runs = []
     for source in sources.items:
         if source.test:
             run = score(source.test, registry, policy, window_chars)
+            runs.append((source.name, source.kind, run))
             title = f"{source.name} (held out, {source.kind})"
             card = replace_section(card, source.name,
                                    evaluation_section(title, run, source.dataset))
+    card = replace_section(card, "precision", "\n".join([
+        "### Precision at the policy's thresholds, per source (held out)", "",
+        "Each (comment, category) the policy flags (a finding at the category's review "
+        "threshold), counted where the source's label speaks for the category; precision is "
+        "the share the label agrees with. Out of domain (tweets, forum posts, SMS) precision is "
+        "the number that matters on a government page: every wrong flag is a resident's "
+        "comment held for review.", "", *precision_table(runs)]))
+    identity = [e for s in sources.items if "identity" in s.name for e in s.test]
+    card = replace_section(card, "identity", identity_section(
+        "Neutral mentions of protected classes (held out): false positives per class",
+        score(identity, registry, policy, window_chars)))
     card += _limitations()
     request.card.parent.mkdir(parents=True, exist_ok=True)
     request.card.write_text(card, encoding="utf-8")
@@ -133,7 +148,11 @@ def _header(request: BuildRequest, version: str, seconds: float, heads: Sequence
         "out of the features, so the model judges the words and never learns \"has a link\" "
         "as spam (it sent news links and a recall petition to review before); the rule "
         "detectors judge links, and the detector also blanks links to the Town's domains. It "
-        "backs up the rule detectors (a, d) and is the main detector of b and c.",
+        "backs up the rule detectors (a, d) and is the main detector of b and c. Listed words "
+        "used as names (\"Councilman Dick Ramirez\", \"Hooker Rd\": config/lexicons/names.yaml) "
+        "are masked before the model sees them. Neutral mentions of every protected class are "
+        "trained on (corpus/identity_*; the templates' held-out sentence shapes measure the "
+        "false positives per class below).",
         "",
         "## Thresholds",
         "",

@@ -14,7 +14,9 @@ from pathlib import Path
 from classifiers.ml.data import Example
 from classifiers.ml.datasets import Dataset
 from classifiers.ml.evaluate import Run, allowed, count, metrics_table, task_metrics
+from classifiers.ml.identity import class_rates
 from classifiers.ml.model import CommentModel
+from classifiers.ml.protected import ClassNamer
 
 
 def evaluation_section(title: str, run: Run, dataset: Dataset | None = None) -> str:
@@ -33,6 +35,43 @@ def evaluation_section(title: str, run: Run, dataset: Dataset | None = None) -> 
             lines.append(f"| {task.title} | {'/'.join(sorted(task.categories))} | "
                          f"{m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
                          f"{m['support']} |")
+    return "\n".join(lines) + "\n"
+
+
+def precision_table(runs: Sequence[tuple[str, str, Run]]) -> list[str]:
+    """Per held-out source (name, kind, run): precision of what the policy flags, at its review
+    thresholds, over the categories the source's labels speak for, and the share of comments
+    that must be allowed that it sent to review or removed."""
+    lines = ["| source | kind | held-out rows | flagged (labeled categories) | precision | "
+             "must be allowed | of them to review or removed |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for name, kind, run in runs:
+        flagged = correct = 0
+        for s in run.scored:
+            found = s.found & s.example.known
+            flagged += len(found)
+            correct += len(found & s.example.positives)
+        counts = allowed(run.scored)
+        acted = counts["review"] + counts["remove"]
+        precision = f"{correct / flagged:.3f}" if flagged else "–"
+        share = f"{acted / counts['total']:.1%}" if counts["total"] else "–"
+        lines.append(f"| {name} | {kind} | {len(run.scored):,} | {flagged:,} | {precision} | "
+                     f"{counts['total']:,} | {share} |")
+    return lines
+
+
+def identity_section(title: str, run: Run, namer: ClassNamer | None = None) -> str:
+    """Per protected class, the neutral mentions of it sent to review or removed."""
+    clean = [s for s in run.scored if s.example.clean]
+    rates = class_rates([s.example.text for s in clean], [s.action for s in clean],
+                        [s.example.tasks for s in clean], namer or ClassNamer())
+    lines = [f"### {title}", "", f"{len(clean)} comments that must be allowed; a comment "
+             "counts for every class it mentions (its template's class, else the classes "
+             "config/lexicons/protected-classes.yaml finds in it).", "",
+             "| protected class | neutral mentions | to review | removed | to review or removed |",
+             "| --- | ---: | ---: | ---: | ---: |"]
+    lines += [f"| {r.protected_class} | {r.mentions} | {r.review} | {r.remove} | "
+              f"{r.review_rate:.1%} |" for r in rates if r.mentions]
     return "\n".join(lines) + "\n"
 
 

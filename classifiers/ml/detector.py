@@ -12,6 +12,7 @@ from classifiers.ml.defaults import MODEL_PATH
 from classifiers.ml.model import CommentModel, Contribution
 from classifiers.ml.persist import LoadedModel, load_model
 from classifiers.ml.protected import ClassNamer
+from classifiers.names import NameFinder
 from classifiers.urls import blank_links_to
 from pipeline.records import Category, Evidence, Finding
 
@@ -53,8 +54,10 @@ class MLDetector:
         top_evidence: int = 3,
         class_namer: ClassNamer | None = None,
         town_domains: tuple[str, ...] = (),
+        names: NameFinder | None = None,
     ) -> None:
         self.model = model
+        self.names = names or NameFinder()
         self.town_domains = town_domains
         self.version = version
         self.top_evidence = top_evidence
@@ -77,8 +80,9 @@ class MLDetector:
     def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         """Return one list of findings per text, in order."""
         windows = [text[: self.max_chars] for text in texts]
-        # Links to the Town's own domains are never spam: the model does not see them.
-        scored = [blank_links_to(w, self.town_domains) for w in windows]
+        # Links to the Town's own domains are never spam, names ("Dick Johnson", "Hooker Rd")
+        # are not vulgar: the model sees neither.
+        scored = [self.names.mask(blank_links_to(w, self.town_domains)) for w in windows]
         features = self.model.transform(scored)
         proba = self.model.proba_from_features(features)
         hits = proba >= self.min_scores

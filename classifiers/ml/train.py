@@ -20,6 +20,7 @@ from classifiers.ml.data import Example, LabelRule, read_labeled, split_examples
 from classifiers.ml.datasets import Dataset, available
 from classifiers.ml.features import CommentVectorizer
 from classifiers.ml.heads import CalibratedLinearHeads
+from classifiers.ml.identity import TEMPLATES_FILE, templated_mentions
 from classifiers.ml.model import CommentModel
 from classifiers.ml.protected import protected_terms
 
@@ -51,11 +52,16 @@ class Sources:
 
 
 def corpus_sources(corpus_dir: Path, seed: int) -> list[Source]:
-    """The repository corpus, one source per file."""
+    """The repository corpus, one source per file, and the templated identity mentions."""
     by_file: dict[str, list[Example]] = {}
     for example in load_corpus(corpus_dir):
         by_file.setdefault(example.source, []).append(example)
-    return [Source(name, "corpus", *split_examples(rows, seed)) for name, rows in by_file.items()]
+    found = [Source(name, "corpus", *split_examples(rows, seed)) for name, rows in by_file.items()]
+    templates = corpus_dir / TEMPLATES_FILE
+    if templates.is_file():
+        found.append(Source(f"corpus/{templates.stem}", "corpus",
+                            *templated_mentions(templates, seed)))
+    return found
 
 
 def path_sources(

@@ -9,7 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from civicmod.cli import app
-from classifiers.ml.data import LabelRule, read_csv
+from classifiers.ml.card import precision_table
+from classifiers.ml.data import Example, LabelRule, read_csv
+from classifiers.ml.evaluate import Run, Scored
+from pipeline.records import Action
 
 ROWS = [
     {"text": "You are a worthless idiot and a liar, nobody wants you here.", "categories": ["b"]},
@@ -70,3 +73,28 @@ def test_csv_label_rules(tmp_path: Path) -> None:
 def test_bad_label_rules_are_refused(spec: str) -> None:
     with pytest.raises(ValueError):
         LabelRule.parse(spec)
+
+
+def test_the_card_counts_neutral_identity_mentions_per_class(tmp_path: Path) -> None:
+    path = tmp_path / "mentions.jsonl"
+    rows = [{"text": "As a Muslim resident, I support the new library hours.", "categories": []},
+            {"text": "The LGBTQ Alliance meets at the library.", "categories": []}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    card = tmp_path / "CARD.md"
+    result = CliRunner().invoke(app, ["evaluate", str(path), "--card", str(card)])
+    assert result.exit_code == 0, result.output
+    assert "neutral mentions of religion or creed: 1; review 0, remove 0" in result.output
+    text = card.read_text(encoding="utf-8")
+    assert "<!-- section:identity: mentions -->" in text
+    assert "| sexual orientation or identity | 1 | 0 | 0 | 0.0% |" in text
+
+
+def test_precision_per_source_counts_only_labeled_categories() -> None:
+    def scored(known: str, positives: str, found: str, action: Action) -> Scored:
+        example = Example("x", frozenset(positives), frozenset(known))
+        return Scored(example, {}, frozenset(found), action)
+
+    run = Run([scored("ac", "a", "a", "review"), scored("ac", "", "c", "review"),
+               scored("ac", "", "b", "review"), scored("ac", "", "", "allow")], 1.0)
+    [_, _, row] = precision_table([("davidson", "public", run)])
+    assert row == "| davidson | public | 4 | 2 | 0.500 | 3 | 66.7% |"
