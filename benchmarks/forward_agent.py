@@ -1,6 +1,6 @@
 """The peer of the end-to-end benchmark: a forward-only Faust agent, ``SOURCE`` → ``TARGET``.
 
-Same broker settings as the moderation worker (``pipeline.worker.build_app``): producer linger
+Same broker settings as the moderation worker (``pipeline.worker.app_options``): producer linger
 10 ms and batch size, poll records, rebalance timeouts, acks=all; no detectors, no records,
 one ``send`` per message as a Faust agent is usually written. The ceiling of the framework on
 this broker.
@@ -15,29 +15,16 @@ import sys
 import faust
 
 from pipeline.settings import load_settings
+from pipeline.worker import app_options
 
 
 def main() -> None:
     """Forward every message of SOURCE to TARGET until SIGTERM."""
     bootstrap, source, target, app_id = sys.argv[1:5]
     settings = load_settings()
-    app = faust.App(
-        app_id,
-        broker=f"kafka://{bootstrap}",
-        store="memory://",
-        web_enabled=False,
-        topic_allow_declare=False,
-        topic_disable_leader=True,
-        broker_rebalance_timeout=settings.kafka.group_join_timeout_ms / 1000,
-        broker_session_timeout=settings.kafka.group_join_timeout_ms / 1000,
-        broker_heartbeat_interval=settings.kafka.group_join_timeout_ms / 4000,
-        producer_linger=0.01,
-        producer_max_batch_size=settings.worker.producer_max_batch_size,
-        producer_acks=-1,
-        consumer_auto_offset_reset="earliest",
-        broker_max_poll_records=settings.worker.batch_size,
-        stream_wait_empty=False,
-    )
+    settings = settings.model_copy(update={"kafka": settings.kafka.model_copy(
+        update={"bootstrap_servers": bootstrap})})
+    app = faust.App(app_id, **app_options(settings))
     out = app.topic(target, key_type=bytes, value_type=bytes, key_serializer="raw",
                     value_serializer="raw")
 

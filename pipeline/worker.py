@@ -33,6 +33,31 @@ from pipeline.violators import ViolatorBook
 log = logging.getLogger(__name__)
 
 
+def app_options(settings: Settings) -> dict[str, Any]:
+    """The Faust app settings of the worker (and of the benchmark's forward-only peer)."""
+    join_seconds = settings.kafka.group_join_timeout_ms / 1000
+    return {
+        "broker": f"kafka://{settings.kafka.bootstrap_servers}",
+        "broker_credentials": faust_credentials(settings.kafka),
+        "store": "memory://",
+        "web_enabled": False,
+        "topic_partitions": settings.kafka.partitions,
+        "topic_replication_factor": settings.kafka.replication_factor,
+        "topic_allow_declare": False,
+        "topic_disable_leader": True,
+        "broker_rebalance_timeout": join_seconds,
+        "broker_session_timeout": join_seconds,
+        "broker_heartbeat_interval": join_seconds / 4,
+        "producer_linger": 0.01,
+        "producer_max_batch_size": settings.worker.producer_max_batch_size,
+        "producer_acks": -1,
+        "consumer_auto_offset_reset": "earliest",
+        "broker_max_poll_records": settings.worker.batch_size,
+        # Effects are idempotent: on shutdown, an event being handled is simply replayed.
+        "stream_wait_empty": False,
+    }
+
+
 def build_app(
     settings: Settings, screener: Screener, repeats: AuthorTextRule | None = None
 ) -> faust.App:
@@ -42,27 +67,7 @@ def build_app(
     until the broker acknowledged them before the batch's offsets can be committed; every
     effect on the violator book is idempotent, so a replay after a crash counts nothing twice.
     """
-    app = faust.App(
-        settings.worker.app_id,
-        broker=f"kafka://{settings.kafka.bootstrap_servers}",
-        broker_credentials=faust_credentials(settings.kafka),
-        store="memory://",
-        web_enabled=False,
-        topic_partitions=settings.kafka.partitions,
-        topic_replication_factor=settings.kafka.replication_factor,
-        topic_allow_declare=False,
-        topic_disable_leader=True,
-        broker_rebalance_timeout=settings.kafka.group_join_timeout_ms / 1000,
-        broker_session_timeout=settings.kafka.group_join_timeout_ms / 1000,
-        broker_heartbeat_interval=settings.kafka.group_join_timeout_ms / 4000,
-        producer_linger=0.01,
-        producer_max_batch_size=settings.worker.producer_max_batch_size,
-        producer_acks=-1,
-        consumer_auto_offset_reset="earliest",
-        broker_max_poll_records=settings.worker.batch_size,
-        # Effects are idempotent: on shutdown, an event being handled is simply replayed.
-        stream_wait_empty=False,
-    )
+    app = faust.App(settings.worker.app_id, **app_options(settings))
     topics = settings.topics
     book = ViolatorBook(settings.moderation.ban_threshold, settings.moderation.window_days)
     loader = StandingLoader(book, settings.kafka.bootstrap_servers, topics.sanctions,
