@@ -110,6 +110,10 @@ class Verdict(_Record):
     decided_at: datetime = Field(default_factory=utc_now)
 
 
+def _clip(value: str, limit: int = 512) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 class DeadLetter(_Record):
     """Input that could not become a comment: kept byte for byte with the reason why."""
 
@@ -120,8 +124,10 @@ class DeadLetter(_Record):
 
     @classmethod
     def from_bytes(cls, raw: bytes, error: str, source: str) -> DeadLetter:
-        """Build a dead letter from the raw bytes that failed."""
-        return cls(raw_base64=base64.b64encode(raw).decode("ascii"), error=error, source=source)
+        """Build a dead letter from the raw bytes that failed; never fails itself: a reason or
+        source over 512 characters (a reason may quote a hostile field name) is shortened."""
+        return cls(raw_base64=base64.b64encode(raw).decode("ascii"),
+                   error=_clip(error or "unknown error"), source=_clip(source or "unknown"))
 
     @property
     def raw(self) -> bytes:
