@@ -124,10 +124,11 @@ class DeadLetter(_Record):
 
     @classmethod
     def from_bytes(cls, raw: bytes, error: str, source: str) -> DeadLetter:
-        """Build a dead letter from the raw bytes that failed; never fails itself: a reason or
-        source over 512 characters (a reason may quote a hostile field name) is shortened."""
+        """Build a dead letter from the raw bytes that failed. A reason or
+        source over 512 characters (a reason may quote a hostile field name) is shortened;
+        an empty one is still refused."""
         return cls(raw_base64=base64.b64encode(raw).decode("ascii"),
-                   error=_clip(error or "unknown error"), source=_clip(source or "unknown"))
+                   error=_clip(error), source=_clip(source))
 
     @property
     def raw(self) -> bytes:
