@@ -179,3 +179,49 @@ hostile_bytes = st.one_of(
     st.builds(lambda d: _json(d)[: len(_json(d)) // 2], mutated_comments()),
 )
 """Raw bytes as a source might send them: garbage, any JSON, damaged comments."""
+
+
+# Seeded generation for the integration run (one pass, no shrinking) ------------------------
+
+NASTY_VALUES: tuple[Any, ...] = (
+    None, True, 0, -1, 10**30, 1.5e308, "", " ", "\x00", "\ud800", ZALGO, RTL, ZERO_WIDTH,
+    HOMOGLYPHS, EMOJI, "x" * 600, [], {}, [1, [2, [3]]], {"a": {"b": None}},
+    "2026-13-45T99:99:99Z", "https://example.com/" + "a" * 3000,
+)
+
+
+def generated_inputs(count: int, seed: int) -> list[bytes]:
+    """``count`` inputs from ``random.Random(seed)``: comments with fields replaced, dropped or
+    added; corpus entries with bytes flipped, cut or spliced; random bytes. About a third are
+    valid comments with hostile text."""
+    import random
+
+    rng = random.Random(seed)
+    hand = [h.raw for h in corpus() if len(h.raw) < 50_000]
+    out: list[bytes] = []
+    for n in range(count):
+        kind = n % 6
+        data = comment(f"gen-{seed}-{n}")
+        if kind in (0, 1):  # valid, with hostile text and author name
+            data["text"] = rng.choice([ZALGO, RTL, ZERO_WIDTH, HOMOGLYPHS, EMOJI]) + f" {n}"
+            data["author_name"] = rng.choice([ZALGO[:200], RTL, EMOJI[:50], ""])
+            out.append(encode(data, rng.random() < 0.5))
+        elif kind == 2:  # fields replaced, dropped, added
+            for field in rng.sample(FIELDS, rng.randint(1, 3)):
+                data[field] = rng.choice(NASTY_VALUES)
+            if rng.random() < 0.5:
+                data.pop(rng.choice(FIELDS), None)
+            if rng.random() < 0.3:
+                data[rng.choice(["extra", "", "\u202e", "k" * 700])] = rng.choice(NASTY_VALUES)
+            out.append(encode(data, rng.random() < 0.5))
+        elif kind == 3:  # a corpus entry with a few bytes flipped
+            raw = bytearray(rng.choice(hand))
+            for _ in range(rng.randint(1, 4)):
+                raw[rng.randrange(len(raw))] = rng.randrange(256)
+            out.append(bytes(raw))
+        elif kind == 4:  # a valid comment cut short, or two spliced together
+            whole = _json(data)
+            out.append(whole[: rng.randrange(1, len(whole))] + rng.choice([b"", whole]))
+        else:  # random bytes
+            out.append(rng.randbytes(rng.randint(1, 300)))
+    return out

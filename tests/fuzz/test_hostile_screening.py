@@ -18,7 +18,7 @@ from pipeline.records import Comment
 from pipeline.screening import Outcome, RawMessage, Screener
 from pipeline.settings import load_settings
 from pipeline.validation import InvalidComment, parse_comment
-from tests.fuzz.corpus import BROKEN_CSV, Hostile, corpus, hostile_bytes
+from tests.fuzz.corpus import BROKEN_CSV, Hostile, corpus, generated_inputs, hostile_bytes
 
 LIMIT = load_settings().ingest.max_text_chars
 
@@ -70,6 +70,14 @@ def test_the_whole_corpus_in_one_batch_ends_in_order_as_verdicts_or_dead_letters
     assert len(outcomes) == len(entries)
     fates = {h.name: check_outcome(h.raw, o) for h, o in zip(entries, outcomes, strict=True)}
     assert fates == {h.name: h.expect for h in entries}
+
+
+def test_seeded_generated_inputs_end_as_verdicts_or_dead_letters() -> None:
+    inputs = generated_inputs(300, seed=15)
+    outcomes = screener().screen([RawMessage(None, raw, f"fuzz[0]@{i}")
+                                  for i, raw in enumerate(inputs)])
+    fates = [check_outcome(raw, o) for raw, o in zip(inputs, outcomes, strict=True)]
+    assert 50 < fates.count("verdict") < 250  # both kinds are exercised
 
 
 def test_broken_csv_quoting_gives_every_row_a_fate_and_reading_goes_on() -> None:
