@@ -9,8 +9,12 @@ import json
 
 import pytest
 
+from pipeline.detection import Registry
 from pipeline.ingest import csv_rows
+from pipeline.policy import load_policy
 from pipeline.records import DeadLetter
+from pipeline.screening import RawMessage, Screener
+from pipeline.settings import CONFIG_DIR
 from pipeline.validation import InvalidComment, parse_comment
 
 VALID = {"id": "c-1", "platform": "facebook", "page": "p", "post": "p-1", "author_id": "u-1",
@@ -62,3 +66,17 @@ def test_csv_header_past_the_field_limit_is_passed_on() -> None:
     rows = list(csv_rows(io.BytesIO(header + b"id,text\nc-1,hi\n"), "in.csv"))
     assert rows[0][0] == header
     assert json.loads(rows[1][0]) == {"id": "c-1", "text": "hi"}
+
+
+def test_one_deeply_nested_message_no_longer_takes_its_batch_to_the_dead_letters() -> None:
+    # Before: Screener.screen raised RecursionError, and the worker's fallback dead-lettered
+    # the whole batch ("moderation failed … dead-lettering 6 messages"), valid comments too.
+    screener = Screener(Registry([]), load_policy(CONFIG_DIR / "policy.yaml"),
+                        max_text_chars=20_000, score_window_chars=10_000)
+    deep = b"[" * 100_000 + b"]" * 100_000
+    valid = [json.dumps({**VALID, "id": f"c-{n}"}).encode() for n in range(5)]
+    outcomes = screener.screen([RawMessage(b"k", raw, f"raw[0]@{n}")
+                                for n, raw in enumerate([deep, *valid])])
+    assert outcomes[0].deadletter is not None and outcomes[0].deadletter.raw == deep
+    assert [o.verdict.comment.id for o in outcomes[1:] if o.verdict is not None] == [
+        f"c-{n}" for n in range(5)]
