@@ -30,7 +30,7 @@ async def post_comments(request: web.Request) -> web.Response:
     body = await request.read()
     source = f"http:{request.remote or 'unknown'}"
     try:
-        payload: Any = json.loads(body)
+        payload: Any = json.loads(body.decode("utf-8"))  # RFC 8259: UTF-8 only, as files
     except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, huge ints, deep nesting
         detail = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         reason = f"malformed JSON: {detail}"
