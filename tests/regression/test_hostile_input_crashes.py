@@ -56,6 +56,7 @@ def test_csv_quote_running_past_the_field_limit_is_passed_on_and_reading_goes_on
     after = b"c-3,fb,p,p-1,u-3,after,2026-11-25T10:00:00Z\n"
     rows = list(csv_rows(io.BytesIO(header + broken + after), "in.csv"))  # raised csv.Error
     assert rows[0][0] == broken
+    assert [source for _, source in rows] == ["in.csv:2", "in.csv:3"]
     assert json.loads(rows[1][0])["id"] == "c-3"
     with pytest.raises(InvalidComment):
         parse_comment(rows[0][0], 20_000)
