@@ -150,7 +150,9 @@ class CommentProducer:
         try:
             comment = validate()
         except InvalidComment as exc:
-            self.send_deadletter(DeadLetter.from_bytes(original(), exc.reason, source))
+            # Kept whole up to the HTTP body limit; a longer line (files only) is cut there.
+            self.send_deadletter(DeadLetter.from_bytes(
+                original(), exc.reason, source, self.settings.ingest.max_request_bytes))
             counts.dead_lettered += 1
             metrics.count_ingested("dead_lettered")
             return exc

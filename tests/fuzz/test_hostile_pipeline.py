@@ -21,6 +21,7 @@ from pipeline.records import DeadLetter, Verdict
 from pipeline.settings import Settings
 from pipeline.validation import InvalidComment, comment_from_object, parse_comment
 from tests.fuzz.corpus import BROKEN_CSV, corpus, generated_inputs
+from tests.fuzz.corpus import comment as comment_dict
 from tests.integration.helpers import isolated, read_topic, start
 
 pytestmark = pytest.mark.integration
@@ -140,3 +141,25 @@ def test_every_hostile_input_ends_as_one_verdict_or_one_dead_letter(
     for hostile in corpus():
         if hostile.expect == "deadletter":
             assert hostile.raw in kept, hostile.name
+
+
+def test_a_10_mb_line_is_dead_lettered_and_the_file_ingest_goes_on(stack: Settings) -> None:
+    config = isolated(stack, "fuzz-10mb")
+    huge = json.dumps(comment_dict("big", text="a" * 10_000_000)).encode()
+    lines = [json.dumps(comment_dict("before")).encode(), huge,
+             json.dumps(comment_dict("after")).encode()]
+    producer = CommentProducer(config)
+    try:
+        counts = list(ingest_stream(producer, io.BytesIO(b"\n".join(lines)), "big.jsonl",
+                                    "jsonl"))[-1]
+    finally:
+        producer.close()
+    assert (counts.accepted, counts.dead_lettered) == (2, 1)
+    raw = read_topic(config, config.topics.raw, 2, 30)
+    assert sorted(json.loads(m.value)["id"] for m in raw) == ["h-after", "h-before"]
+    (message,) = read_topic(config, config.topics.deadletter, 1, 30)
+    letter = DeadLetter.model_validate_json(message.value)
+    limit = config.ingest.max_request_bytes
+    assert letter.raw == huge[:limit]
+    assert letter.error.startswith(f"kept the first {limit} of {len(huge)} bytes (sha256 ")
+    assert letter.source == "big.jsonl:2"

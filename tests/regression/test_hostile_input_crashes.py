@@ -4,6 +4,7 @@ batch or the ingest, instead of becoming a dead letter."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 
@@ -81,3 +82,15 @@ def test_one_deeply_nested_message_no_longer_takes_its_batch_to_the_dead_letters
     assert outcomes[0].deadletter is not None and outcomes[0].deadletter.raw == deep
     assert [o.verdict.comment.id for o in outcomes[1:] if o.verdict is not None] == [
         f"c-{n}" for n in range(5)]
+
+
+def test_a_dead_letter_over_the_raw_limit_keeps_its_head_length_and_digest() -> None:
+    # Before: a 10 MB line made a 13 MB dead letter; kafka-python raised
+    # MessageSizeTooLargeError out of CommentProducer.send and `civicmod ingest` stopped.
+    raw = b'{"text": "' + b"a" * 3_000_000 + b'"}'
+    letter = DeadLetter.from_bytes(raw, "text has 3000000 characters", "big.jsonl:1", 1_048_576)
+    assert letter.raw == raw[:1_048_576]
+    assert letter.error.startswith(
+        f"kept the first 1048576 of {len(raw)} bytes (sha256 {hashlib.sha256(raw).hexdigest()})")
+    assert letter.error.endswith(": text has 3000000 characters")
+    assert DeadLetter.from_bytes(b"short", "why", "src", 1024).raw == b"short"
