@@ -30,11 +30,13 @@ async def post_comments(request: web.Request) -> web.Response:
     body = await request.read()
     source = f"http:{request.remote or 'unknown'}"
     try:
-        payload: Any = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        producer.send_deadletter(DeadLetter.from_bytes(body, f"malformed JSON: {exc}", source))
+        payload: Any = json.loads(body.decode("utf-8"))  # RFC 8259: UTF-8 only, as files
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, huge ints, deep nesting
+        detail = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        reason = f"malformed JSON: {detail}"
+        producer.send_deadletter(DeadLetter.from_bytes(body, reason, source))
         await _flush(producer)
-        return web.json_response({"error": f"malformed JSON: {exc}", "field": None}, status=400)
+        return web.json_response({"error": reason, "field": None}, status=400)
     items = payload if isinstance(payload, list) else [payload]
     counts = IngestCounts()
     rejected = []

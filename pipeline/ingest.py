@@ -150,7 +150,9 @@ class CommentProducer:
         try:
             comment = validate()
         except InvalidComment as exc:
-            self.send_deadletter(DeadLetter.from_bytes(original(), exc.reason, source))
+            # Kept whole up to the HTTP body limit; a longer line (files only) is cut there.
+            self.send_deadletter(DeadLetter.from_bytes(
+                original(), exc.reason, source, self.settings.ingest.max_request_bytes))
             counts.dead_lettered += 1
             metrics.count_ingested("dead_lettered")
             return exc
@@ -262,10 +264,35 @@ def csv_rows(stream: IO[bytes], name: str) -> Iterator[tuple[bytes, str]]:
     """Each CSV row (header names = comment fields) re-encoded as JSON, with its source.
 
     Undecodable bytes survive as surrogates, so the row fails UTF-8 validation downstream
-    and is dead-lettered with its original bytes.
+    and is dead-lettered with its original bytes. A row the CSV reader refuses (broken
+    quoting that runs a field past the reader's size limit) is passed on as its original
+    bytes, which are not JSON and so are dead-lettered too; reading goes on after it.
     """
     text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
-    for number, row in enumerate(csv.DictReader(text), start=2):
+    consumed: list[str] = []
+
+    def recorded() -> Iterator[str]:
+        for line in text:
+            consumed.append(line)
+            yield line
+
+    reader = csv.DictReader(recorded())
+    try:
+        reader.fieldnames  # noqa: B018 (reads the header line)
+    except csv.Error:  # an unreadable header: kept as a dead letter, the next line is tried
+        yield "".join(consumed).encode("utf-8", "surrogateescape"), f"{name}:1"
+    number = 1
+    while True:
+        consumed.clear()
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            number += 1
+            yield "".join(consumed).encode("utf-8", "surrogateescape"), f"{name}:{number}"
+            continue
+        number += 1
         cleaned = {k: v for k, v in row.items() if k and v not in (None, "")}
         raw = json.dumps(cleaned, ensure_ascii=False).encode("utf-8", "surrogateescape")
         yield raw, f"{name}:{number}"

@@ -6,6 +6,7 @@ Each class is frozen and serialises to the JSON Schema committed in ``config/sch
 from __future__ import annotations
 
 import base64
+import hashlib
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -110,6 +111,10 @@ class Verdict(_Record):
     decided_at: datetime = Field(default_factory=utc_now)
 
 
+def _clip(value: str, limit: int = 512) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 class DeadLetter(_Record):
     """Input that could not become a comment: kept byte for byte with the reason why."""
 
@@ -119,9 +124,19 @@ class DeadLetter(_Record):
     received_at: datetime = Field(default_factory=utc_now)
 
     @classmethod
-    def from_bytes(cls, raw: bytes, error: str, source: str) -> DeadLetter:
-        """Build a dead letter from the raw bytes that failed."""
-        return cls(raw_base64=base64.b64encode(raw).decode("ascii"), error=error, source=source)
+    def from_bytes(cls, raw: bytes, error: str, source: str,
+                   max_raw_bytes: int | None = None) -> DeadLetter:
+        """Build a dead letter from the raw bytes that failed. A reason or source over 512
+        characters (a reason may quote a hostile field name) is shortened; an empty one is
+        still refused. Raw bytes over ``max_raw_bytes`` are cut to that many, and the reason
+        then begins with their full length and SHA-256 (a 10 MB line must not stop the
+        ingest: its dead letter would be over the broker's message size)."""
+        if max_raw_bytes is not None and len(raw) > max_raw_bytes:
+            digest = hashlib.sha256(raw).hexdigest()
+            error = f"kept the first {max_raw_bytes} of {len(raw)} bytes (sha256 {digest}): {error}"
+            raw = raw[:max_raw_bytes]
+        return cls(raw_base64=base64.b64encode(raw).decode("ascii"),
+                   error=_clip(error), source=_clip(source))
 
     @property
     def raw(self) -> bytes:

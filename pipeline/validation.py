@@ -45,6 +45,10 @@ def _parse_slowly(raw: bytes, max_text_chars: int) -> Comment:
         raise InvalidComment(
             f"malformed JSON: {exc.msg} at line {exc.lineno} col {exc.colno}"
         ) from exc
+    except RecursionError as exc:  # nested deeper than the interpreter's recursion limit
+        raise InvalidComment("malformed JSON: nested too deeply") from exc
+    except ValueError as exc:  # an integer over sys.get_int_max_str_digits() digits
+        raise InvalidComment(f"malformed JSON: {exc}") from exc
     return comment_from_object(data, max_text_chars)
 
 
