@@ -22,12 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_archive_search import fill, store_for
 
+from civicmod.stack.embedded import free_port_settings, start_embedded
 from sinks.export import export_bundle
 from sinks.index import Indexer, connect
 from sinks.search import Query
 from sinks.series import RetentionSeries
 from sinks.verify import Verifier
-from tests.conftest import stack_settings, start_services
 
 QUERY = Query(since=date(2026, 1, 1), until=date(2026, 6, 30))
 
@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=200_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="civicmod-bench-") as tmp:
-        services, settings = start_services(stack_settings(Path(tmp)))
+        services, settings = start_embedded(free_port_settings(Path(tmp)))
         try:
             fill(settings, args.records)
             db = connect(Path(tmp) / "index.duckdb")

@@ -27,6 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from civicmod.stack import credentials
+from civicmod.stack.embedded import free_port_settings, start_embedded
 from pipeline.settings import Settings
 from sinks.chain import ChainWriter
 from sinks.index import Indexer, connect
@@ -36,7 +37,6 @@ from sinks.search import Query, search
 from sinks.series import RetentionSeries
 from sinks.store import ArchiveStore
 from sinks.verify import Verifier
-from tests.conftest import stack_settings, start_services
 
 PARTITIONS = 4
 PER_OBJECT = 1000
@@ -143,7 +143,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="civicmod-bench-") as tmp:
-        services, settings = start_services(stack_settings(Path(tmp)))
+        services, settings = start_embedded(free_port_settings(Path(tmp)))
         try:
             wrote = fill(settings, args.records)
             print(f"wrote {args.records} records as archive objects in {wrote:.1f} s")

@@ -32,19 +32,14 @@ from kafka.record import util as record_util
 
 from civicmod.demo import generate_comments
 from civicmod.stack import credentials
-from civicmod.stack.embedded import EmbeddedServices
-from civicmod.stack.ports import free_port
-from civicmod.stack.services import GRPC_OFFSET
+from civicmod.stack.embedded import free_port_settings, start_embedded
 from civicmod.stack.supervisor import civicmod_process
 from pipeline.ingest import CommentProducer, IngestCounts
 from pipeline.settings import (
-    EmbeddedSettings,
     IngestSettings,
-    KafkaSettings,
     Settings,
     TopicSettings,
     WorkerSettings,
-    load_settings,
 )
 from pipeline.topics import create_topics
 from sinks.s3 import s3_client
@@ -165,14 +160,7 @@ def main() -> None:
     args = parser.parse_args()
     state = Path(tempfile.mkdtemp(prefix="civicmod-bench-batches-"))
     os.chdir(state)  # Faust's data directory goes there, not into the repository
-    settings = load_settings(
-        embedded=EmbeddedSettings(state_dir=state, s3_port=free_port((0, GRPC_OFFSET)),
-                                  broker_port=free_port()),
-        kafka=KafkaSettings(partitions=2),
-    )
-    offsets = tuple(o + g for o in range(4) for g in (0, GRPC_OFFSET))
-    services = EmbeddedServices(settings, seaweed_base_port=free_port(offsets))
-    effective = services.start()
+    services, effective = start_embedded(free_port_settings(state))
     print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}, "
           f"load {os.getloadavg()[0]:.1f}; {args.comments} comments, {args.repeat} repeats")
     try:

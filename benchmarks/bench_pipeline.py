@@ -42,20 +42,15 @@ from typing import Any
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
 from civicmod.demo import generate_comments
-from civicmod.stack.embedded import EmbeddedServices
-from civicmod.stack.ports import free_port
+from civicmod.stack.embedded import free_port_settings, start_embedded
 from civicmod.stack.processes import ManagedProcess
-from civicmod.stack.services import GRPC_OFFSET
 from civicmod.stack.supervisor import civicmod_process
 from pipeline.ingest import CommentProducer, IngestCounts
 from pipeline.settings import (
-    EmbeddedSettings,
-    KafkaSettings,
     Settings,
     SinkSettings,
     TopicSettings,
     WorkerSettings,
-    load_settings,
 )
 from pipeline.topics import create_topics
 
@@ -174,14 +169,7 @@ class Bench:
     """One embedded stack; topic sets and processes per measurement."""
 
     def __init__(self, state: Path) -> None:
-        settings = load_settings(
-            embedded=EmbeddedSettings(state_dir=state, s3_port=free_port((0, GRPC_OFFSET)),
-                                      broker_port=free_port()),
-            kafka=KafkaSettings(partitions=PARTITIONS),
-        )
-        offsets = tuple(o + g for o in range(4) for g in (0, GRPC_OFFSET))
-        self.services = EmbeddedServices(settings, seaweed_base_port=free_port(offsets))
-        self.settings = self.services.start()
+        self.services, self.settings = start_embedded(free_port_settings(state, PARTITIONS))
         self.admin = KafkaAdminClient(bootstrap_servers=self.settings.kafka.bootstrap_servers)
 
     def stop(self) -> None:

@@ -21,12 +21,9 @@ from pathlib import Path
 from kafka import KafkaConsumer, TopicPartition
 
 from civicmod.demo import generate_comments
-from civicmod.stack.embedded import EmbeddedServices
-from civicmod.stack.ports import free_port
-from civicmod.stack.services import GRPC_OFFSET
+from civicmod.stack.embedded import free_port_settings, start_embedded
 from civicmod.stack.supervisor import civicmod_process
 from pipeline.ingest import CommentProducer, IngestCounts
-from pipeline.settings import EmbeddedSettings, KafkaSettings, load_settings
 
 
 def rss_mib(pid: int) -> float:
@@ -45,14 +42,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=300)
     args = parser.parse_args()
     state = Path(tempfile.mkdtemp(prefix="civicmod-soak-"))
-    settings = load_settings(
-        embedded=EmbeddedSettings(state_dir=state, s3_port=free_port((0, GRPC_OFFSET)),
-                                  broker_port=free_port()),
-        kafka=KafkaSettings(partitions=2),
-    )
-    offsets = tuple(o + g for o in range(4) for g in (0, GRPC_OFFSET))
-    services = EmbeddedServices(settings, seaweed_base_port=free_port(offsets))
-    effective = services.start()
+    services, effective = start_embedded(free_port_settings(state))
     worker = civicmod_process("soak-worker", ["worker"], effective)
     sink = civicmod_process("soak-sink", ["sink"], effective)
     worker.start()

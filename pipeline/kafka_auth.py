@@ -15,13 +15,7 @@ def client_options(kafka: KafkaSettings) -> dict[str, Any]:
     options: dict[str, Any] = {"security_protocol": kafka.security_protocol}
     if kafka.uses_tls and kafka.ssl_cafile:
         options["ssl_cafile"] = kafka.ssl_cafile
-    if kafka.uses_sasl:
-        options.update(
-            sasl_mechanism=kafka.sasl_mechanism,
-            sasl_plain_username=kafka.sasl_username,
-            sasl_plain_password=kafka.sasl_password.get_secret_value(),
-        )
-    return options
+    return options | _sasl_options(kafka)
 
 
 def aiokafka_options(kafka: KafkaSettings) -> dict[str, Any]:
@@ -29,13 +23,16 @@ def aiokafka_options(kafka: KafkaSettings) -> dict[str, Any]:
     options: dict[str, Any] = {"security_protocol": kafka.security_protocol}
     if kafka.uses_tls:
         options["ssl_context"] = _ssl_context(kafka)
-    if kafka.uses_sasl:
-        options.update(
-            sasl_mechanism=kafka.sasl_mechanism,
-            sasl_plain_username=kafka.sasl_username,
-            sasl_plain_password=kafka.sasl_password.get_secret_value(),
-        )
-    return options
+    return options | _sasl_options(kafka)
+
+
+def _sasl_options(kafka: KafkaSettings) -> dict[str, Any]:
+    """The SASL arguments kafka-python and aiokafka share (none without SASL)."""
+    if not kafka.uses_sasl:
+        return {}
+    return {"sasl_mechanism": kafka.sasl_mechanism,
+            "sasl_plain_username": kafka.sasl_username,
+            "sasl_plain_password": kafka.sasl_password.get_secret_value()}
 
 
 def faust_credentials(kafka: KafkaSettings) -> faust.types.auth.CredentialsT | None:

@@ -9,10 +9,10 @@ from kafka import KafkaAdminClient
 from pydantic import BaseModel, SecretStr
 
 from civicmod.stack import credentials
-from civicmod.stack.ports import wait_listening
+from civicmod.stack.ports import free_port, wait_listening
 from civicmod.stack.processes import ManagedProcess
-from civicmod.stack.services import seaweed_process, tansu_process
-from pipeline.settings import Settings
+from civicmod.stack.services import GRPC_OFFSET, seaweed_process, tansu_process
+from pipeline.settings import EmbeddedSettings, KafkaSettings, Settings, load_settings
 from pipeline.topics import create_topics
 from sinks.s3 import ensure_archive_bucket, ensure_plain_bucket, s3_client
 
@@ -128,3 +128,28 @@ class EmbeddedServices:
             admin.close()
         return True
 
+
+SEAWEED_OFFSETS = tuple(o + g for g in (0, GRPC_OFFSET) for o in range(4))
+"""The ports SeaweedFS takes above its base port (master, volume, filer, admin, and gRPC)."""
+
+
+def free_port_settings(state_dir: Path, partitions: int = 2) -> Settings:
+    """Settings for an embedded stack on fresh free loopback ports under ``state_dir`` (tests
+    and benchmarks run beside a developer's own stack)."""
+    return load_settings(
+        embedded=EmbeddedSettings(state_dir=state_dir, s3_port=free_port((0, GRPC_OFFSET)),
+                                  broker_port=free_port()),
+        kafka=KafkaSettings(partitions=partitions),
+    )
+
+
+def start_embedded(settings: Settings) -> tuple[EmbeddedServices, Settings]:
+    """Start SeaweedFS and Tansu on a free SeaweedFS base port; return them and the effective
+    settings (stopping what started if the start fails)."""
+    services = EmbeddedServices(settings, seaweed_base_port=free_port(SEAWEED_OFFSETS))
+    try:
+        effective = services.start()
+    except Exception:
+        services.stop()
+        raise
+    return services, effective

@@ -15,11 +15,15 @@ import pytest
 from kafka import KafkaAdminClient
 
 from civicmod.demo import generate_comments
-from civicmod.stack.embedded import EmbeddedServices, child_environment
+from civicmod.stack.embedded import (
+    EmbeddedServices,
+    child_environment,
+    free_port_settings,
+    start_embedded,
+)
 from civicmod.stack.ports import wait_listening
 from pipeline.ingest import CommentProducer, ingest_stream
 from pipeline.settings import IngestSettings, Settings
-from tests.conftest import stack_settings, start_services
 from tests.integration.helpers import read_topic, wait_for
 
 pytestmark = pytest.mark.integration
@@ -31,7 +35,7 @@ CHUNK = 100
 @pytest.fixture
 def own_stack(tmp_path: Path) -> Iterator[tuple[EmbeddedServices, Settings]]:
     """A stack of this test's own: its broker is stopped, which the shared one must not be."""
-    services, effective = start_services(stack_settings(tmp_path / "state"))
+    services, effective = start_embedded(free_port_settings(tmp_path / "state"))
     try:
         yield services, effective
     finally:

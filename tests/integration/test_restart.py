@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from kafka import KafkaProducer
 
+from civicmod.stack.embedded import free_port_settings, start_embedded
 from pipeline.topics import create_topics
 from sinks.s3 import s3_client
 from sinks.store import ArchiveStore
-from tests.conftest import stack_settings, start_services
 from tests.integration.helpers import read_topic
 
 pytestmark = pytest.mark.integration
@@ -19,8 +19,8 @@ MESSAGES = 200
 
 
 def test_topics_and_archive_survive_a_full_restart(tmp_path: Path) -> None:
-    settings = stack_settings(tmp_path / "state")
-    services, effective = start_services(settings)
+    settings = free_port_settings(tmp_path / "state")
+    services, effective = start_embedded(settings)
     try:
         create_topics(effective)
         producer = KafkaProducer(bootstrap_servers=effective.kafka.bootstrap_servers, acks="all")
@@ -33,7 +33,7 @@ def test_topics_and_archive_survive_a_full_restart(tmp_path: Path) -> None:
     finally:
         services.stop()
 
-    services, effective = start_services(settings)
+    services, effective = start_embedded(settings)
     try:
         messages = read_topic(effective, effective.topics.raw, MESSAGES, timeout=30)
         assert sorted(int(m.value) for m in messages) == list(range(MESSAGES))
@@ -44,14 +44,14 @@ def test_topics_and_archive_survive_a_full_restart(tmp_path: Path) -> None:
 
 
 def test_with_an_external_broker_only_seaweedfs_is_started(tmp_path: Path) -> None:
-    outer_services, outer = start_services(stack_settings(tmp_path / "outer"))
+    outer_services, outer = start_embedded(free_port_settings(tmp_path / "outer"))
     try:
-        settings = stack_settings(tmp_path / "inner")
+        settings = free_port_settings(tmp_path / "inner")
         settings = settings.model_copy(update={
             "kafka": outer.kafka,
             "embedded": settings.embedded.model_copy(update={"kafka": False}),
         })
-        services, effective = start_services(settings)
+        services, effective = start_embedded(settings)
         try:
             assert [p.name for p in services.processes] == ["seaweedfs"]
             assert services.tansu.pid is None
