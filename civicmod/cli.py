@@ -203,6 +203,8 @@ def status() -> None:
     for name, value in snapshot.metrics.items():
         table.add_row(name, f"{value:g}")
     Console().print(table)
+    for wait in snapshot.waits:
+        console.print(f"[yellow]{wait}[/yellow]", highlight=False)
     for error in snapshot.errors:
         console.print(f"[red]{error}[/red]")
     if not all(snapshot.services.values()):

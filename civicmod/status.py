@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
 from civicmod.archive_access import open_store
-from civicmod.scrape import read_endpoints, readiness, scrape_totals
+from civicmod.scrape import read_endpoints, readiness, scrape_totals, waits
 from civicmod.stack.ports import wait_listening
 from pipeline.kafka_auth import client_options
 from pipeline.lag import effective_end, partition_lag
@@ -29,6 +29,7 @@ class Status:
     archive_objects: int | None = None  # data objects only, not manifests or chain heads
     processes: dict[str, str] = field(default_factory=dict)  # role → ready/not ready/down
     metrics: dict[str, float] = field(default_factory=dict)  # summed over the processes
+    waits: list[str] = field(default_factory=list)  # why a process waits (archive sink)
     errors: list[str] = field(default_factory=list)
 
 
@@ -47,6 +48,7 @@ def collect_status(settings: Settings, count_archive: bool = True) -> Status:
     endpoints = read_endpoints(settings.embedded.state_dir / ENDPOINTS_FILE)
     status.processes = {role: readiness(url) for role, url in endpoints.items()}
     status.metrics = scrape_totals(endpoints)
+    status.waits = waits(endpoints)
     status.services["kafka"] = _endpoint_up(settings.kafka.bootstrap_servers.split(",")[0])
     status.services["s3"] = _endpoint_up(settings.s3.endpoint_url)
     if status.services["kafka"]:
@@ -130,4 +132,6 @@ def summary_line(status: Status) -> str:
         line += f" | archive objects: {status.archive_objects}"
     if status.metrics:
         line += " | " + " ".join(f"{k}={v:g}" for k, v in status.metrics.items())
+    if status.waits:
+        line += " | " + "; ".join(status.waits)
     return line

@@ -52,6 +52,15 @@ ARCHIVE_LAG_SECONDS = Gauge(
     "civicmod_archive_lag_seconds",
     "Age of the oldest record this sink consumed but has not archived yet (0: none pending)",
 )
+ARCHIVE_WAITING_SINCE = Gauge(
+    "civicmod_archive_waiting_since_seconds",
+    "Unix time the archive sink began waiting on failing S3 or broker calls (absent: not "
+    "waiting), by reason (s3_unreachable, s3_refusing, s3_rejecting, kafka, other) and error",
+    ["reason", "error"],
+)
+ARCHIVE_WAITING_RETRIES = Gauge(
+    "civicmod_archive_waiting_retries", "Retries since the archive sink began waiting (0: none)"
+)
 S3_ERRORS = Counter("civicmod_s3_errors", "Failed S3 operations, by operation", ["operation"])
 KAFKA_ERRORS = Counter(
     "civicmod_kafka_errors", "Failed Kafka operations, by operation", ["operation"]

@@ -34,10 +34,12 @@ from sinks.jsonl import ArchivedRecord
 from sinks.progress import ArchiveProgress
 from sinks.series import RetentionSeries
 from sinks.store import Store
+from sinks.waiting import Waiting, retry_delay
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 2.0
+RETRY_AT_MOST_SECONDS = 16.0
 
 
 @dataclass
@@ -69,7 +71,10 @@ class ArchiveSink:
         self.last_day: dict[TopicPartition, date] = {}
         self.paused_until: dict[TopicPartition, float] = {}
         self.unrecovered: set[TopicPartition] = set()
+        self.failures: dict[TopicPartition, int] = {}  # failed flushes in a row
+        self.recovery_failures = 0
         self.next_recovery = 0.0
+        self.waiting = Waiting()
         self.chain = ChainWriter(
             store, RetentionSeries(settings), f"{socket.gethostname()}-{os.getpid()}",
             settings.archive.chain_head_every_objects, settings.archive.chain_head_every_seconds,
@@ -153,15 +158,18 @@ class ArchiveSink:
             self.last_day[tp] = day
             self.consumer.commit({tp: OffsetAndMetadata(appended.next_offset, "", -1)})
             self.progress.archived(tp, appended.next_offset, len(batch.records))
-            health.STATE.set_ready(not self.unrecovered)
+            self.failures.pop(tp, None)
+            self._maybe_done_waiting()
         except Exception as exc:
             metrics.count_error(exc, "archive_write")
+            self.waiting.failed(exc)
+            failures = self.failures[tp] = self.failures.get(tp, 0) + 1
+            delay = retry_delay(failures, RETRY_AFTER_SECONDS, RETRY_AT_MOST_SECONDS)
             log.error(
                 "archive write failed for %s[%d]@%d: %s; retrying in %.0fs",
-                tp.topic, tp.partition, batch.first_offset, type(exc).__name__,
-                RETRY_AFTER_SECONDS,
+                tp.topic, tp.partition, batch.first_offset, type(exc).__name__, delay,
             )
-            self._retry_later(tp, batch.first_offset)
+            self._retry_later(tp, batch.first_offset, delay)
             return
         self._write_chain_head()
 
@@ -175,12 +183,18 @@ class ArchiveSink:
         if key:
             log.info("chain head archived at %s", key)
 
-    def _retry_later(self, tp: TopicPartition, offset: int) -> None:
+    def _maybe_done_waiting(self) -> None:
+        """Ready again, and no longer waiting, once no partition is failing."""
+        if not self.unrecovered and not self.failures:
+            self.waiting.cleared()
+        health.STATE.set_ready(not self.unrecovered and not self.failures)
+
+    def _retry_later(self, tp: TopicPartition, offset: int, delay: float) -> None:
         if tp not in self.consumer.assignment():
             return
         self.consumer.seek(tp, offset)
         self.consumer.pause(tp)
-        self.paused_until[tp] = time.monotonic() + RETRY_AFTER_SECONDS
+        self.paused_until[tp] = time.monotonic() + delay
         health.STATE.set_ready(False)
 
     def _resume_due(self) -> None:
@@ -195,7 +209,7 @@ class ArchiveSink:
         """Resume each assigned partition after the last offset archived in S3."""
         for tp in partitions:
             self._recover(tp)
-        health.STATE.set_ready(not self.unrecovered)
+        self._maybe_done_waiting()
 
     def _recover(self, tp: TopicPartition) -> None:
         """Read the partition's chain from S3 and seek past it; pause it while S3 fails."""
@@ -203,8 +217,9 @@ class ArchiveSink:
             link = self.chain.recover(tp.topic, tp.partition)
         except Exception as exc:
             metrics.count_error(exc, "recover")
-            log.error("cannot read the archive of %s[%d]: %s; retrying in %.0fs",
-                      tp.topic, tp.partition, type(exc).__name__, RETRY_AFTER_SECONDS)
+            self.waiting.failed(exc)
+            log.error("cannot read the archive of %s[%d]: %s; retrying", tp.topic,
+                      tp.partition, type(exc).__name__)
             self.unrecovered.add(tp)
             self.consumer.pause(tp)
             self.paused_until.pop(tp, None)
@@ -221,7 +236,9 @@ class ArchiveSink:
         now = time.monotonic()
         if not self.unrecovered or now < self.next_recovery:
             return
-        self.next_recovery = now + RETRY_AFTER_SECONDS
+        self.recovery_failures += 1
+        self.next_recovery = now + retry_delay(self.recovery_failures, RETRY_AFTER_SECONDS,
+                                               RETRY_AT_MOST_SECONDS)
         for tp in list(self.unrecovered):
             if tp not in self.consumer.assignment():
                 self.unrecovered.discard(tp)
@@ -229,6 +246,9 @@ class ArchiveSink:
             self._recover(tp)
             if tp not in self.unrecovered:
                 self.consumer.resume(tp)
+        if not self.unrecovered:
+            self.recovery_failures = 0
+            self._maybe_done_waiting()
 
     def on_revoked(self, partitions: list[TopicPartition]) -> None:
         """Drop unwritten batches of revoked partitions: their offsets were never committed."""
@@ -236,6 +256,7 @@ class ArchiveSink:
             self.batches.pop(tp, None)
             self.paused_until.pop(tp, None)
             self.unrecovered.discard(tp)
+            self.failures.pop(tp, None)
             self.chain.forget(tp.topic, tp.partition)
             self.progress.revoked(tp)
 
