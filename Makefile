@@ -6,8 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_RATE ?= 20
 DEMO_COUNT ?= 100000
 
-.PHONY: install browser run test lint unit integration scale bench compare train thresholds \
-	evaluate screenshots clean
+.PHONY: install browser run test lint unit integration scale chaos bench compare train \
+	thresholds evaluate screenshots clean
 
 install: $(STAMP)
 
@@ -52,6 +52,16 @@ integration: install
 # killed (`make test` runs the same test with 2 workers).
 scale: install
 	SCALE_WORKERS=3 SCALE_SINKS=2 $(BIN)/pytest -s tests/integration/test_scale_out.py
+
+# Faults at full size (docs/reliability.md, "Faults"): each fault alone, then all at once, on
+# 50,000 comments; S3 out for 30 s; S3 full for 10 minutes at 1,000 comments/s. The figures
+# go to .civicmod/chaos.jsonl. `make test` runs all faults at once and S3 full on 5,000.
+CHAOS_ENV ?= CHAOS_EACH=1 CHAOS_COMMENTS=50000 CHAOS_RATE=1000 CHAOS_OUTAGE_SECONDS=30 \
+	CHAOS_FULL_SECONDS=600 CHAOS_FULL_RATE=1000 CHAOS_SETTLE_SECONDS=1800
+chaos: install
+	mkdir -p .civicmod
+	$(CHAOS_ENV) CHAOS_REPORT=.civicmod/chaos.jsonl $(BIN)/pytest -s -p no:logging \
+		-o timeout=7200 tests/chaos/test_faults.py
 
 PEERS_STAMP := $(VENV)/.peers-stamp
 

@@ -53,6 +53,7 @@ def app_options(settings: Settings) -> dict[str, Any]:
         "producer_acks": -1,
         "consumer_auto_offset_reset": "earliest",
         "broker_max_poll_records": settings.worker.batch_size,
+        "broker_commit_interval": settings.worker.commit_interval_seconds,
         # Effects are idempotent: on shutdown, an event being handled is simply replayed.
         "stream_wait_empty": False,
     }

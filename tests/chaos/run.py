@@ -2,7 +2,7 @@
 processes on a real broker and S3, while faults are injected; then the archive is counted.
 
 Sizes come from the environment: ``CHAOS_COMMENTS`` (default 5,000; ``make chaos`` 50,000)
-sent at ``CHAOS_RATE`` per second (default 400). Every ``DEAD_EVERY``-th input line is not
+sent at ``CHAOS_RATE`` per second (default 500). Every ``DEAD_EVERY``-th input line is not
 a comment, so it becomes a dead letter. ``CHAOS_REPORT`` names a JSON Lines file that
 receives each run's figures (docs/reliability.md is written from it).
 """
@@ -31,7 +31,7 @@ from tests.integration.crashing_sink import crashing_sink
 from tests.integration.helpers import wait_ready
 
 COMMENTS = int(os.environ.get("CHAOS_COMMENTS", "5000"))
-RATE = float(os.environ.get("CHAOS_RATE", "400"))
+RATE = float(os.environ.get("CHAOS_RATE", "500"))
 DEAD_EVERY = 50
 SETTLE_SECONDS = float(os.environ.get("CHAOS_SETTLE_SECONDS", "240"))
 
@@ -191,8 +191,9 @@ class Ingest:
         return len(self.lines) / self.rate
 
 
-def settled(settings: Settings) -> bool:
-    """True when the worker committed all of ``comments.raw`` and the sink all it archives."""
+def unsettled(settings: Settings) -> list[str]:
+    """What the worker has not committed of ``comments.raw`` and the sink of what it archives
+    (partition, committed, end); empty once the pipeline has settled."""
     consumer = KafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers,
                              enable_auto_commit=False, request_timeout_ms=5000)
     admin = KafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers,
@@ -207,28 +208,28 @@ def settled(settings: Settings) -> bool:
         ends = true_end_offsets(consumer, [tp for tps in parts.values() for tp in tps])
         worker = committed_offsets(admin, settings.worker.app_id)
         sink = committed_offsets(admin, settings.sink.group_id)
-        return (all(worker.get(tp, 0) >= ends[tp] for tp in parts[topics.raw])
-                and all(sink.get(tp, 0) >= ends[tp] for topic in archived
-                        for tp in parts[topic]))
+        behind = [f"worker {tp.topic}[{tp.partition}] {worker.get(tp, 0)}/{ends[tp]}"
+                  for tp in parts[topics.raw] if worker.get(tp, 0) < ends[tp]]
+        return behind + [f"sink {tp.topic}[{tp.partition}] {sink.get(tp, 0)}/{ends[tp]}"
+                         for topic in archived for tp in parts[topic]
+                         if sink.get(tp, 0) < ends[tp]]
     finally:
         consumer.close()
         admin.close()
 
 
-def quietly_settled(settings: Settings) -> bool:
-    """:func:`settled`, False while the broker does not answer."""
-    try:
-        return settled(settings)
-    except Exception:
-        return False
-
-
 def wait_settled(settings: Settings, timeout: float = SETTLE_SECONDS) -> None:
-    """Poll until :func:`settled`; fail after ``timeout``."""
+    """Poll until nothing is :func:`unsettled`; fail after ``timeout`` saying what is not."""
     deadline = time.monotonic() + timeout
-    while not quietly_settled(settings):
+    while True:
+        try:
+            behind = unsettled(settings)
+        except Exception as exc:  # the broker is not answering (yet)
+            behind = [f"broker: {type(exc).__name__}"]
+        if not behind:
+            return
         if time.monotonic() > deadline:
-            raise AssertionError(f"the pipeline did not settle within {timeout:.0f}s")
+            raise AssertionError(f"the pipeline did not settle within {timeout:.0f}s: {behind}")
         time.sleep(1.0)
 
 

@@ -77,12 +77,12 @@ class SmallSeaweed:
         port = free_port((0, GRPC_OFFSET))
         self.extra = ManagedProcess("seaweedfs-volume2", [
             weed_binary(), "volume", f"-dir={folder}", f"-mserver=127.0.0.1:{self.base}",
-            f"-port={port}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-max=8",
+            f"-port={port}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-max=0",
         ], self.services.logs / "seaweedfs-volume2.log")
         self.extra.start()
 
     def stop(self) -> None:
-        """Stop both servers (by PID)."""
+        """SIGKILL both servers (by PID): nothing of this SeaweedFS is read afterwards."""
         if self.extra is not None:
-            self.extra.stop()
-        self.services.stop()
+            self.extra.kill()
+        self.services.seaweed.kill()

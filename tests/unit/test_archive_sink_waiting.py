@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
-from botocore.exceptions import EndpointConnectionError
+from botocore.exceptions import ClientError, EndpointConnectionError
 from prometheus_client import REGISTRY
 
 from sinks import archive_sink
@@ -20,18 +21,23 @@ def _since(reason: str, error: str) -> float | None:
     return REGISTRY.get_sample_value(WAITING, {"reason": reason, "error": error})
 
 
+def _status(code: int) -> Any:
+    return {"HTTPStatusCode": code, "HTTPHeaders": {}, "HostId": "", "RequestId": "",
+            "RetryAttempts": 0}
+
+
 def test_retry_delays_double_up_to_a_ceiling() -> None:
     assert [retry_delay(n, 2.0, 16.0) for n in range(1, 7)] == [2, 4, 8, 16, 16, 16]
 
 
 def test_failures_are_told_apart_by_kind() -> None:
-    refused = client_error("InternalError")
-    refused.response["ResponseMetadata"] = {"HTTPStatusCode": 500}
-    denied = client_error("AccessDenied")
-    denied.response["ResponseMetadata"] = {"HTTPStatusCode": 403}
+    refused = ClientError({"Error": {"Code": "Oops"}, "ResponseMetadata": _status(500)}, "Put")
+    denied = ClientError({"Error": {"Code": "AccessDenied"}, "ResponseMetadata": _status(403)},
+                         "PutObject")
     assert reason_of(EndpointConnectionError(endpoint_url="http://x")) == (
         "s3_unreachable", "EndpointConnectionError")
-    assert reason_of(refused) == ("s3_refusing", "InternalError")
+    assert reason_of(refused) == ("s3_refusing", "Oops")
+    assert reason_of(client_error("SlowDown")) == ("s3_refusing", "SlowDown")  # no status
     assert reason_of(denied) == ("s3_rejecting", "AccessDenied")
     assert reason_of(ValueError()) == ("other", "ValueError")
 
