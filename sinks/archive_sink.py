@@ -7,7 +7,9 @@ Guarantees (docs/archive.md):
   and, when a partition is assigned, the sink resumes after the last offset found in S3 itself,
   so a crash between PUT and commit never archives a record twice;
 - tamper evidence: every object gets a manifest chained to the partition's previous one; a
-  manifest missing after a crash is written when the partition is next assigned.
+  manifest missing after a crash is written when the partition is next assigned;
+- back-pressure: while S3 fails, a partition is paused (nothing more is read from it) and
+  retried after 2 s, doubling to 16 s; :mod:`sinks.waiting` publishes why the sink waits.
 """
 
 from __future__ import annotations

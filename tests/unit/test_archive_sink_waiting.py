@@ -9,6 +9,8 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 from prometheus_client import REGISTRY
 
+from civicmod.scrape import waits
+from pipeline.health import HealthServer
 from sinks import archive_sink
 from sinks.testing import FaultyStore, MemoryStore, client_error
 from sinks.waiting import Waiting, reason_of, retry_delay
@@ -79,3 +81,20 @@ def test_a_failing_partition_is_retried_later_each_time_then_resumes(
     sink.poll_once()
     assert consumer.committed == {TP0: 5}
     assert _since("s3_refusing", "InternalError") is None, "still waiting after the retry worked"
+
+
+def test_status_reads_why_the_sink_waits_from_its_metrics() -> None:
+    waiting = Waiting()
+    server = HealthServer("127.0.0.1", 0).start()
+    try:
+        url = f"http://127.0.0.1:{server.port}"
+        assert waits({"sink": url}) == []
+        waiting.failed(EndpointConnectionError(endpoint_url="http://x"))
+        waiting.failed(EndpointConnectionError(endpoint_url="http://x"))
+        [line] = waits({"sink": url})
+        assert line.startswith("sink waiting: S3 unreachable (EndpointConnectionError) since ")
+        assert line.endswith(" UTC, 1 retries")
+        waiting.cleared()
+        assert waits({"sink": url}) == []
+    finally:
+        server.stop()
