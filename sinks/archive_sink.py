@@ -8,8 +8,9 @@ Guarantees (docs/archive.md):
   so a crash between PUT and commit never archives a record twice;
 - tamper evidence: every object gets a manifest chained to the partition's previous one; a
   manifest missing after a crash is written when the partition is next assigned;
-- back-pressure: while S3 fails, a partition is paused (nothing more is read from it) and
-  retried after 2 s, doubling to 16 s; :mod:`sinks.waiting` publishes why the sink waits.
+- back-pressure: while S3 fails, a partition's batch is kept and the partition paused
+  (nothing more is read from it); the batch is retried after 2 s, doubling to 16 s;
+  :mod:`sinks.waiting` publishes why the sink waits.
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ class ArchiveSink:
                 self._add(tp, message)
         idle = self.settings.sink.idle_flush_seconds
         now = time.monotonic()
-        for tp in [tp for tp, b in self.batches.items() if now - b.started >= idle]:
+        for tp in [tp for tp, b in self.batches.items()
+                   if now - b.started >= idle and tp not in self.paused_until]:
             self.flush(tp)
         self.progress.publish()
 
@@ -171,7 +173,7 @@ class ArchiveSink:
                 "archive write failed for %s[%d]@%d: %s; retrying in %.0fs",
                 tp.topic, tp.partition, batch.first_offset, type(exc).__name__, delay,
             )
-            self._retry_later(tp, batch.first_offset, delay)
+            self._retry_later(tp, batch, delay)
             return
         self._write_chain_head()
 
@@ -191,10 +193,17 @@ class ArchiveSink:
             self.waiting.cleared()
         health.STATE.set_ready(not self.unrecovered and not self.failures)
 
-    def _retry_later(self, tp: TopicPartition, offset: int, delay: float) -> None:
+    def _retry_later(self, tp: TopicPartition, batch: _Batch, delay: float) -> None:
+        """Keep the batch and pause its partition until the retry is due.
+
+        No seek back: with kafka-python 3 on Tansu, seeking back during a 30 s S3 outage
+        moved the fetch position past 2,000 records per partition, which were then
+        committed unarchived, or stalled the partition for good (docs/reliability.md).
+        The position stays after the batch, so nothing is read twice or skipped.
+        """
         if tp not in self.consumer.assignment():
             return
-        self.consumer.seek(tp, offset)
+        self.batches[tp] = batch
         self.consumer.pause(tp)
         self.paused_until[tp] = time.monotonic() + delay
         health.STATE.set_ready(False)
@@ -204,7 +213,10 @@ class ArchiveSink:
         due = [tp for tp, until in self.paused_until.items() if until <= now]
         for tp in due:
             del self.paused_until[tp]
-            if tp in self.consumer.assignment():
+            if tp not in self.consumer.assignment():
+                continue
+            self.flush(tp)  # the kept batch first; a failure pauses the partition again
+            if tp not in self.paused_until:
                 self.consumer.resume(tp)
 
     def on_assigned(self, partitions: list[TopicPartition]) -> None:

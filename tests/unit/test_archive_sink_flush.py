@@ -165,10 +165,12 @@ def test_a_failed_put_leaves_the_offset_uncommitted_and_the_batch_is_retried(
 
     while not store.failed:
         before = dict(consumer.committed)
+        position = consumer.positions[TP0]
         sink.poll_once()
     batch_start = before.get(TP0, 0)
     assert consumer.committed == before, "a failed flush committed"
-    assert TP0 in consumer.paused and consumer.positions[TP0] == batch_start
+    assert TP0 in consumer.paused and sink.batches[TP0].first_offset == batch_start
+    assert consumer.positions[TP0] == position + BATCH, "the failed batch was read again"
 
     _drain(sink, consumer, store)
     assert len(store.failed) == len(fail_on) or after_put  # after: a retry may meet ObjectExists

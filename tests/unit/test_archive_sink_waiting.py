@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
+from kafka import TopicPartition
 from prometheus_client import REGISTRY
 
 from civicmod.scrape import waits
@@ -14,6 +15,7 @@ from pipeline.health import HealthServer
 from sinks import archive_sink
 from sinks.testing import FaultyStore, MemoryStore, client_error
 from sinks.waiting import Waiting, reason_of, retry_delay
+from tests.unit.archive_support import archived_offsets
 from tests.unit.test_archive_sink_flush import TP0, MemoryConsumer, _sink
 
 WAITING = "civicmod_archive_waiting_since_seconds"
@@ -98,3 +100,31 @@ def test_status_reads_why_the_sink_waits_from_its_metrics() -> None:
         assert waits({"sink": url}) == []
     finally:
         server.stop()
+
+
+def test_a_failed_batch_is_kept_and_the_partition_never_seeks_back() -> None:
+    """Regression: seeking back during a long S3 outage made kafka-python 3 on Tansu skip
+    2,000 records per partition, committed unarchived (tests/chaos, 40 s outage)."""
+    memory = MemoryStore()
+    store = FaultyStore(memory, fail_on=(1, 2, 3), code="InternalError")
+    consumer = MemoryConsumer()
+    consumer.produce(TP0, 12)
+    seeks: list[int] = []
+    seek = consumer.seek
+
+    def recording_seek(tp: TopicPartition, offset: int) -> None:
+        seeks.append(offset)
+        seek(tp, offset)
+
+    consumer.seek = recording_seek  # type: ignore[method-assign]
+    sink = _sink(store, consumer)
+    seeks.clear()  # the seek of the assignment itself (to the archive's position)
+
+    for _ in range(20):
+        sink.paused_until = dict.fromkeys(sink.paused_until, 0.0)  # every retry due now
+        sink.poll_once()
+    sink.flush_all()
+    assert seeks == [], "the sink sought back"
+    assert consumer.committed == {TP0: 12}
+    assert len(store.failed) == 3
+    assert archived_offsets(memory) == list(range(12))
