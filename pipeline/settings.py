@@ -108,7 +108,7 @@ class WorkerSettings(_Section):
 
     app_id: str = "civicmod-moderation"
     batch_size: int = Field(default=500, ge=1)
-    batch_within_seconds: float = Field(default=0.5, gt=0)
+    batch_within_seconds: float = Field(default=0.1, gt=0)
     score_window_chars: int = Field(default=10_000, ge=100)
     # Tansu stores every produce batch as one S3 object: Faust's 16 KiB default made the
     # worker wait on acknowledgements (issue 17; docs/benchmarks.md).
