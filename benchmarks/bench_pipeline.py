@@ -262,7 +262,8 @@ def _logged(process: ManagedProcess, text: str) -> bool:
 # The measurements
 # ---------------------------------------------------------------------------------------
 
-def forward_rate(bench: Bench, count: int, timeout: float) -> float:
+def forward_rate(bench: Bench, count: int, timeout: float, memory: dict[str, Memory]
+                 ) -> float:
     """Comments/s through the forward-only Faust agent: first send → last forwarded."""
     settings = bench.topics(f"fwd{count}")
     log_path = settings.embedded.state_dir / "logs" / "forward-agent.log"
@@ -280,14 +281,21 @@ def forward_rate(bench: Bench, count: int, timeout: float) -> float:
 
         wait_until(ready, 120, "forward agent")
         consumer = _reader(settings, [settings.topics.verdicts])
-        started = time.monotonic()
-        loader = threading.Thread(target=load, args=(settings, count, 0, "fwd", timeout))
-        loader.start()
-        seen = 0
-        while seen < count and time.monotonic() - started < timeout:
-            seen += sum(len(b) for b in consumer.poll(timeout_ms=200).values())
-        elapsed = time.monotonic() - started
-        loader.join()
+        watch = memory[f"forward-only agent, {count} at once"] = Memory(
+            {"agent": agent.pid, **bench.service_pids()})
+        watch.at_rest()
+        loader_cpu = multiprocessing.get_context("spawn").Value("d", 0.0)
+        with watch.sampling():
+            started = time.monotonic()
+            loader = threading.Thread(target=load,
+                                      args=(settings, count, 0, "fwd", timeout, loader_cpu))
+            loader.start()
+            seen = 0
+            while seen < count and time.monotonic() - started < timeout:
+                seen += sum(len(b) for b in consumer.poll(timeout_ms=200).values())
+            elapsed = time.monotonic() - started
+            loader.join()
+        watch.cpu["loader"] = loader_cpu.value
         consumer.close()
     finally:
         agent.terminate()
@@ -562,7 +570,7 @@ def main() -> None:
     memory: dict[str, Memory] = {}
     try:
         throughput = {"forward-only Faust agent": forward_rate(bench, args.comments,
-                                                               args.timeout)}
+                                                               args.timeout, memory)}
         rates = [int(r) for r in args.rates.split(",")]
         counts = sorted(int(w) for w in args.workers.split(","))
         for workers in counts:
