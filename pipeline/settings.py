@@ -121,6 +121,8 @@ class IngestSettings(_Section):
     def _token_long_enough(cls, value: SecretStr) -> SecretStr:
         if 0 < len(value.get_secret_value()) < MIN_TOKEN_CHARS:
             raise ValueError(f"http_token must have at least {MIN_TOKEN_CHARS} characters")
+        if "CHANGE_ME" in value.get_secret_value():
+            raise ValueError("http_token is still the .env.example placeholder")
         return value
 
 

@@ -78,6 +78,8 @@ def test_the_token_comes_from_the_environment_is_long_and_stays_masked(
     assert TOKEN not in str(settings.masked())
     with pytest.raises(ValidationError, match="at least 16 characters"):
         IngestSettings(http_token=SecretStr("short"))
+    with pytest.raises(ValidationError, match="placeholder"):
+        IngestSettings(http_token=SecretStr("CHANGE_ME_HTTP_INGEST_TOKEN"))
 
 
 def test_serve_http_refuses_to_start_on_every_interface_without_a_token() -> None:
