@@ -72,6 +72,7 @@ class Guard:
 
     def _authorised(self, header: str) -> bool:
         scheme, _, presented = header.partition(" ")
-        # compare_digest takes the same time wherever the first difference is.
+        # compare_digest takes the same time wherever the first difference is. aiohttp keeps
+        # bytes that are not UTF-8 as surrogates: "surrogateescape" gives them back.
         return scheme.lower() == "bearer" and hmac.compare_digest(
-            presented.strip().encode(), self.token)
+            presented.strip().encode("utf-8", "surrogateescape"), self.token)
