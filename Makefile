@@ -92,12 +92,13 @@ scale: install
 	SCALE_WORKERS=3 SCALE_SINKS=2 $(BIN)/pytest -s tests/integration/test_scale_out.py
 
 # 10,000 hostile inputs on each path (HTTP, file, topic) through a worker and a sink into the
-# archive (`make test` runs 200); prints the counts (docs/reliability.md).
+# archive, and 10,000 hostile header pairs (`make test` runs 200 and 400); prints the counts
+# (docs/reliability.md).
 FUZZ_INPUTS ?= 10000
 
 fuzz: install
-	FUZZ_INPUTS=$(FUZZ_INPUTS) $(BIN)/pytest -s --timeout 3600 \
-		tests/fuzz/test_hostile_pipeline.py -k archived_once
+	FUZZ_INPUTS=$(FUZZ_INPUTS) $(BIN)/pytest -s --timeout 3600 tests/fuzz/test_hostile_headers.py \
+		tests/fuzz/test_hostile_pipeline.py -k "archived_once or hostile_headers"
 
 PEERS_STAMP := $(VENV)/.peers-stamp
 
