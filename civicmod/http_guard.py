@@ -1,6 +1,6 @@
 """The checks HTTP ingest makes before it reads a request's body: rate (429), token (401),
 content type (415). A refused body is never read, so nothing of it is stored: the caller
-keeps it and the status says why (docs/decisions/XXXX-http-ingest-auth.md)."""
+keeps it and the status says why (docs/decisions/0014-http-ingest-auth.md)."""
 
 from __future__ import annotations
 

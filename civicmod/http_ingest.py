@@ -1,6 +1,6 @@
 """HTTP ingest: ``POST /comments`` with one comment object or a list of them.
 
-Before the body is read (docs/decisions/XXXX-http-ingest-auth.md; nothing of a refused
+Before the body is read (docs/decisions/0014-http-ingest-auth.md; nothing of a refused
 request is stored, the caller keeps it):
 
 - 429 with ``Retry-After`` when the client address used up its token bucket;
