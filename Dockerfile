@@ -23,7 +23,9 @@ RUN useradd --system --uid 10001 --user-group --create-home --home-dir /app \
     && install -d -o civicmod -g civicmod /var/lib/civicmod
 WORKDIR /app
 COPY --from=build /wheels /wheels
-RUN pip install --no-compile /wheels/*.whl && rm -rf /wheels
+# The dependency versions the test suite passed with (constraints.txt, `make constraints`).
+COPY constraints.txt /wheels/constraints.txt
+RUN pip install --no-compile -c /wheels/constraints.txt /wheels/*.whl && rm -rf /wheels
 USER 10001:10001
 # /metrics, /healthz, /readyz of whichever role runs (pipeline/health.py).
 EXPOSE 9400

@@ -6,16 +6,54 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_RATE ?= 20
 DEMO_COUNT ?= 100000
 
-.PHONY: install browser run test lint unit integration scale chaos bench compare train \
-	thresholds evaluate screenshots clean
+.PHONY: install constraints audit browser run test lint unit integration scale fuzz chaos \
+	bench compare train thresholds evaluate screenshots clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Exactly the versions in constraints.txt, the set the tests passed with (`make constraints`
+# refreshes it after a change to pyproject.toml's dependencies).
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,embedded]'
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools -c constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,embedded]'
 	touch $(STAMP)
+
+# Re-resolve the dependencies in a fresh virtualenv and pin what was installed (keeps the
+# comment lines at the top of constraints.txt).
+LOCK_VENV := $(VENV)-lock
+
+constraints:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip setuptools
+	$(LOCK_VENV)/bin/python -m pip install --quiet '.[dev,embedded]'
+	{ grep '^#' constraints.txt; $(LOCK_VENV)/bin/python -m pip freeze --all --exclude civicmod; } \
+		> constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf $(LOCK_VENV)
+
+# Known vulnerabilities of the pinned versions, from PyPI's vulnerability data, with pip-audit
+# in a virtualenv of its own. --strict: a package that could not be checked fails the audit
+# instead of passing silently (on the development machine the PyPI mirror lacks the data:
+# docs/reliability.md, "Dependencies and audit").
+AUDIT := $(VENV)/audit
+PIP_AUDIT ?= pip-audit==2.10.1
+
+audit:
+	test -x $(AUDIT)/bin/pip-audit || { $(PYTHON) -m venv $(AUDIT) && \
+		$(AUDIT)/bin/python -m pip install --quiet '$(PIP_AUDIT)'; } || \
+		{ echo "make audit: pip-audit could not be installed; nothing was audited"; exit 2; }
+	@status=0; $(AUDIT)/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+		-r constraints.txt > $(AUDIT)/report.txt 2>&1 || status=$$?; cat $(AUDIT)/report.txt; \
+	if grep -q "could not be audited" $(AUDIT)/report.txt; then \
+		echo "make audit: NOT AUDITED: pip-audit got no vulnerability data for the package named"; \
+		echo "above (its service answers nothing for it here); nothing was declared safe."; \
+		exit 3; \
+	elif [ $$status -ne 0 ]; then \
+		echo "make audit: FAILED: known-vulnerable packages above, or pip-audit could not run."; \
+		exit 1; \
+	fi
 
 run: install
 	$(BIN)/civicmod up --demo-rate $(DEMO_RATE) --demo-count $(DEMO_COUNT)
@@ -53,6 +91,15 @@ integration: install
 scale: install
 	SCALE_WORKERS=3 SCALE_SINKS=2 $(BIN)/pytest -s tests/integration/test_scale_out.py
 
+# 10,000 hostile inputs on each path (HTTP, file, topic) through a worker and a sink into the
+# archive, and 10,000 hostile header pairs (`make test` runs 200 and 400); prints the counts
+# (docs/reliability.md).
+FUZZ_INPUTS ?= 10000
+
+fuzz: install
+	FUZZ_INPUTS=$(FUZZ_INPUTS) $(BIN)/pytest -s --timeout 3600 tests/fuzz/test_hostile_headers.py \
+		tests/fuzz/test_hostile_pipeline.py -k "archived_once or hostile_headers"
+
 # Faults at full size (docs/reliability.md, "Faults"): each fault alone, then all at once, on
 # 50,000 comments; S3 out for 30 s; S3 full for 10 minutes at 1,000 comments/s. The figures
 # go to .civicmod/chaos.jsonl. `make test` runs all faults at once and S3 full on 5,000.
@@ -66,7 +113,7 @@ chaos: install
 PEERS_STAMP := $(VENV)/.peers-stamp
 
 $(PEERS_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,embedded,peers,bench]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,embedded,peers,bench]'
 	touch $(PEERS_STAMP)
 
 # Benchmarks against peers (alt-profanity-check, hatesonar: hatesonar needs the en_US.UTF-8
@@ -97,4 +144,4 @@ evaluate: install
 	$(BIN)/civicmod evaluate classifiers/corpus/identity_handwritten.jsonl --split test --card classifiers/model/MODEL_CARD.md
 
 clean:
-	rm -rf $(VENV) .civicmod .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) .civicmod .pytest_cache .mypy_cache .ruff_cache

@@ -66,8 +66,10 @@ PACKAGES = ("faust-streaming", "aiokafka", "kafka-python", "pydantic", "scikit-l
 # The loader: a separate process
 # ---------------------------------------------------------------------------------------
 
-def _load(settings: Settings, count: int, rate: float, prefix: str, limit: float) -> None:
-    """Send ``count`` demo comments (ids ``prefix-N``) at ``rate``/s (0: at once)."""
+def _load(settings: Settings, count: int, rate: float, prefix: str, limit: float,
+          cpu: Any = None) -> None:
+    """Send ``count`` demo comments (ids ``prefix-N``) at ``rate``/s (0: at once); leave the
+    process's CPU seconds in ``cpu`` (a shared double) when given."""
     producer = CommentProducer(settings)
     counts = IngestCounts()
     started = time.monotonic()
@@ -80,12 +82,16 @@ def _load(settings: Settings, count: int, rate: float, prefix: str, limit: float
             break
         producer.accept_object({**item, "id": f"{prefix}-{n}"}, "bench", counts)
     producer.close()
+    if cpu is not None:
+        times = os.times()
+        cpu.value = times.user + times.system
 
 
-def load(settings: Settings, count: int, rate: float, prefix: str, limit: float) -> None:
+def load(settings: Settings, count: int, rate: float, prefix: str, limit: float,
+         cpu: Any = None) -> None:
     """Run the loader in its own process and wait for it."""
     process = multiprocessing.get_context("spawn").Process(
-        target=_load, args=(settings, count, rate, prefix, limit))
+        target=_load, args=(settings, count, rate, prefix, limit, cpu))
     process.start()
     process.join(limit + 60)
     if process.exitcode != 0:
@@ -107,13 +113,27 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds ``pid`` has used so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+
+
 @dataclass
 class Memory:
-    """RSS per process name: at rest, and the most sampled under load."""
+    """RSS per process name: at rest, and the most sampled under load; and the CPU seconds
+    each process used while sampling."""
 
     pids: dict[str, int]
     rest: dict[str, float] = field(default_factory=dict)
     peak: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
 
     def at_rest(self) -> None:
         self.rest = {name: rss_mib(pid) for name, pid in self.pids.items()}
@@ -127,6 +147,7 @@ class Memory:
                 for name, pid in self.pids.items():
                     self.peak[name] = max(self.peak.get(name, 0.0), rss_mib(pid))
 
+        before = {name: cpu_seconds(pid) for name, pid in self.pids.items()}
         thread = threading.Thread(target=sample, daemon=True)
         thread.start()
         try:
@@ -134,6 +155,8 @@ class Memory:
         finally:
             stop.set()
             thread.join()
+            self.cpu = {name: cpu_seconds(pid) - before[name]
+                        for name, pid in self.pids.items()}
 
 
 def committed(admin: KafkaAdminClient, group: str, topic: str) -> dict[int, int]:
@@ -239,7 +262,8 @@ def _logged(process: ManagedProcess, text: str) -> bool:
 # The measurements
 # ---------------------------------------------------------------------------------------
 
-def forward_rate(bench: Bench, count: int, timeout: float) -> float:
+def forward_rate(bench: Bench, count: int, timeout: float, memory: dict[str, Memory]
+                 ) -> float:
     """Comments/s through the forward-only Faust agent: first send → last forwarded."""
     settings = bench.topics(f"fwd{count}")
     log_path = settings.embedded.state_dir / "logs" / "forward-agent.log"
@@ -257,14 +281,21 @@ def forward_rate(bench: Bench, count: int, timeout: float) -> float:
 
         wait_until(ready, 120, "forward agent")
         consumer = _reader(settings, [settings.topics.verdicts])
-        started = time.monotonic()
-        loader = threading.Thread(target=load, args=(settings, count, 0, "fwd", timeout))
-        loader.start()
-        seen = 0
-        while seen < count and time.monotonic() - started < timeout:
-            seen += sum(len(b) for b in consumer.poll(timeout_ms=200).values())
-        elapsed = time.monotonic() - started
-        loader.join()
+        watch = memory[f"forward-only agent, {count} at once"] = Memory(
+            {"agent": agent.pid, **bench.service_pids()})
+        watch.at_rest()
+        loader_cpu = multiprocessing.get_context("spawn").Value("d", 0.0)
+        with watch.sampling():
+            started = time.monotonic()
+            loader = threading.Thread(target=load,
+                                      args=(settings, count, 0, "fwd", timeout, loader_cpu))
+            loader.start()
+            seen = 0
+            while seen < count and time.monotonic() - started < timeout:
+                seen += sum(len(b) for b in consumer.poll(timeout_ms=200).values())
+            elapsed = time.monotonic() - started
+            loader.join()
+        watch.cpu["loader"] = loader_cpu.value
         consumer.close()
     finally:
         agent.terminate()
@@ -274,62 +305,81 @@ def forward_rate(bench: Bench, count: int, timeout: float) -> float:
     return count / elapsed
 
 
-def pipeline_rate(bench: Bench, workers: int, count: int, timeout: float,
-                  memory: dict[str, Memory]) -> float:
-    """Comments/s raw → archived with ``workers`` workers: first send → last committed."""
+def pipeline_run(bench: Bench, workers: int, count: int, timeout: float, rates: list[int],
+                 seconds: float, memory: dict[str, Memory]
+                 ) -> tuple[float, dict[int, dict[str, dict[str, float]]]]:
+    """One pipeline of ``workers`` workers and the sink: its raw → archived rate, then the
+    latencies at each of ``rates``/s offered (on the same processes and topics)."""
     settings = bench.topics(f"e2e{workers}w{count}")
     with bench.pipeline(settings, workers) as pids:
-        watch = Memory({**pids, **bench.service_pids()})
-        watch.at_rest()
-        with watch.sampling():
-            started = time.monotonic()
-            loader = threading.Thread(target=load, args=(settings, count, 0, "e2e", timeout))
-            loader.start()
-            wait_until(lambda: bench.archived(settings) >= count, timeout,
-                       f"{count} archived with {workers} worker(s)", pause=0.5)
-            elapsed = time.monotonic() - started
-            loader.join()
-        memory[f"{workers} worker(s), {count} at once"] = watch
+        rate = throughput(bench, settings, pids, count, timeout,
+                          memory.setdefault(f"{workers} worker(s), {count} at once",
+                                            Memory(pids)))
+        found = {r: latencies(bench, settings, r, seconds,
+                              memory.setdefault(f"{workers} workers, {r}/s offered",
+                                                Memory(pids)))
+                 for r in rates}
+    return rate, found
+
+
+def throughput(bench: Bench, settings: Settings, pids: dict[str, int], count: int,
+               timeout: float, watch: Memory) -> float:
+    """Comments/s raw → archived: first send → the sink committed the last one."""
+    watch.pids = {**pids, **bench.service_pids()}
+    watch.at_rest()
+    loader_cpu = multiprocessing.get_context("spawn").Value("d", 0.0)
+    with watch.sampling():
+        started = time.monotonic()
+        loader = threading.Thread(target=load,
+                                  args=(settings, count, 0, "e2e", timeout, loader_cpu))
+        loader.start()
+        wait_until(lambda: bench.archived(settings) >= count, timeout,
+                   f"{count} archived", pause=0.5)
+        elapsed = time.monotonic() - started
+        loader.join()
+    watch.cpu["loader"] = loader_cpu.value
     return count / elapsed
 
 
-def latencies(bench: Bench, rate: int, seconds: float, memory: dict[str, Memory]
+def latencies(bench: Bench, settings: Settings, rate: int, seconds: float, watch: Memory
               ) -> dict[str, dict[str, float]]:
-    """Ingest → verdict, → flagged, → archived percentiles at ``rate``/s offered (2 workers)."""
-    settings = bench.topics(f"lat{rate}")
+    """Ingest → verdict, → flagged, → archived percentiles at ``rate``/s offered; only the
+    comments this run sent (ids ``lat{rate}-N``) are timed."""
     count = int(rate * seconds)
-    with bench.pipeline(settings, 2) as pids:
-        watch = Memory({**pids, **bench.service_pids()})
-        watch.at_rest()
-        consumer = _reader(settings, [settings.topics.verdicts, settings.topics.flagged])
-        verdict: list[float] = []
-        flagged: list[float] = []
-        waiting: dict[int, list[tuple[int, float]]] = {p: [] for p in range(PARTITIONS)}
-        archived: list[float] = []
-        with watch.sampling():
-            loader = threading.Thread(target=load, args=(settings, count, rate, "lat",
-                                                         seconds + 30))
-            loader.start()
-            deadline = time.monotonic() + seconds + 120
-            while (len(archived) < count or len(verdict) < count) \
-                    and time.monotonic() < deadline:
-                for tp, records in consumer.poll(timeout_ms=100).items():
-                    now = time.time()
-                    for record in records:
-                        ingested = _ingested_at(record.value)
-                        if tp.topic == settings.topics.flagged:
-                            flagged.append(now - ingested)
-                        else:
-                            verdict.append(now - ingested)
-                            waiting[tp.partition].append((record.offset, ingested))
-                done = committed(bench.admin, settings.sink.group_id, settings.topics.verdicts)
+    prefix = f"lat{rate}"
+    watch.pids = {**watch.pids, **bench.service_pids()}
+    watch.at_rest()
+    consumer = _reader(settings, [settings.topics.verdicts, settings.topics.flagged])
+    verdict: list[float] = []
+    flagged: list[float] = []
+    waiting: dict[int, list[tuple[int, float]]] = {p: [] for p in range(PARTITIONS)}
+    archived: list[float] = []
+    with watch.sampling():
+        loader = threading.Thread(target=load, args=(settings, count, rate, prefix,
+                                                     seconds + 30))
+        loader.start()
+        deadline = time.monotonic() + seconds + 120
+        while (len(archived) < count or len(verdict) < count) \
+                and time.monotonic() < deadline:
+            for tp, records in consumer.poll(timeout_ms=100).items():
                 now = time.time()
-                for partition, pending in waiting.items():
-                    while pending and pending[0][0] < done[partition]:
-                        archived.append(now - pending.pop(0)[1])
-            loader.join()
-        consumer.close()
-        memory[f"2 workers, {rate}/s offered"] = watch
+                for record in records:
+                    comment = json.loads(record.value)["comment"]
+                    if not comment["id"].startswith(f"{prefix}-"):
+                        continue
+                    ingested = datetime.fromisoformat(comment["ingested_at"]).timestamp()
+                    if tp.topic == settings.topics.flagged:
+                        flagged.append(now - ingested)
+                    else:
+                        verdict.append(now - ingested)
+                        waiting[tp.partition].append((record.offset, ingested))
+            done = committed(bench.admin, settings.sink.group_id, settings.topics.verdicts)
+            now = time.time()
+            for partition, pending in waiting.items():
+                while pending and pending[0][0] < done[partition]:
+                    archived.append(now - pending.pop(0)[1])
+        loader.join()
+    consumer.close()
     return {"verdict": percentiles(verdict), "flagged": percentiles(flagged),
             "archived": percentiles(archived)}
 
@@ -362,11 +412,6 @@ def _reader(settings: Settings, topics: list[str]) -> KafkaConsumer:
     consumer.assign(partitions)
     consumer.seek_to_beginning(*partitions)
     return consumer
-
-
-def _ingested_at(value: bytes) -> float:
-    ingested = json.loads(value)["comment"]["ingested_at"]
-    return datetime.fromisoformat(ingested).timestamp()
 
 
 # ---------------------------------------------------------------------------------------
@@ -409,8 +454,8 @@ def report(results: dict[str, Any], command: str) -> str:
         lines.append(f"| {name} | {rate:,.0f} | {rate / fwd:.2f} |")
     lines += ["", f"The archive sink alone: {results['sink']:,.0f} records/s "
                   f"({results['sink'] / fwd:.2f}× the forward-only agent).", "",
-              "Latency, 2 workers, ingest (the comment's `ingested_at`) → seen on the topic / "
-              "committed by the sink, seconds:", "",
+              "Latency, with the most workers, ingest (the comment's `ingested_at`) → seen on "
+              "the topic / committed by the sink, seconds:", "",
               "| offered | stage | p50 | p95 | p99 | comments |",
               "| ---: | --- | ---: | ---: | ---: | ---: |"]
     for rate, stages in results["latency"].items():
@@ -425,9 +470,27 @@ def report(results: dict[str, Any], command: str) -> str:
         cells = [f"{mem['rest'].get(n, 0):.0f} / {mem['peak'].get(n, 0):.0f}"
                  if n in mem["rest"] else "–" for n in _memory_names(results)]
         lines.append(f"| {run} | " + " | ".join(cells) + " |")
+    lines += ["", "CPU time per comment (ms, user + system, from `/proc/PID/stat` over the "
+              "throughput run; the loader is the separate sending process), and the rate these "
+              f"{m['cpus']} cores could reach if nothing else ran and nothing waited "
+              f"({m['cpus']} × 1,000 ms ÷ the total):", "",
+              "| run | " + " | ".join(_cpu_names(results)) + " | total | ceiling /s |",
+              "| --- |" + " ---: |" * (len(_cpu_names(results)) + 2)]
+    for run, cpu in results["cpu_ms_per_comment"].items():
+        total = sum(cpu.values())
+        cells = [f"{cpu[n]:.3f}" if n in cpu else "–" for n in _cpu_names(results)]
+        lines.append(f"| {run} | " + " | ".join(cells)
+                     + f" | {total:.3f} | {m['cpus'] * 1000 / total:,.0f} |")
     lines += ["", "![throughput](img/throughput.png)", "", "![latency](img/latency.png)", "",
               END]
     return "\n".join(lines)
+
+
+def _cpu_names(results: dict[str, Any]) -> list[str]:
+    names: list[str] = []
+    for cpu in results["cpu_ms_per_comment"].values():
+        names += [n for n in cpu if n not in names]
+    return names
 
 
 def _memory_names(results: dict[str, Any]) -> list[str]:
@@ -486,6 +549,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--comments", type=int, default=30_000)
     parser.add_argument("--rates", default="100,1000")
+    parser.add_argument("--workers", default="1,2", help="worker counts to run, comma-separated "
+                        "(latencies are measured with the largest)")
     parser.add_argument("--latency-seconds", type=float, default=30)
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--smoke", action="store_true", help="a ~10-second run (tests)")
@@ -497,7 +562,7 @@ def main() -> None:
         if getattr(args, name) is not None:
             setattr(args, name, getattr(args, name).resolve())
     if args.smoke:
-        args.comments, args.rates, args.latency_seconds = 1000, "100", 3
+        args.comments, args.rates, args.latency_seconds, args.workers = 1000, "100", 3, "2"
     state = Path(tempfile.mkdtemp(prefix="civicmod-bench-pipeline-"))
     os.chdir(state)  # Faust's data directories go there, not into the repository
     results: dict[str, Any] = {"machine": machine(), "comments": args.comments}
@@ -505,17 +570,23 @@ def main() -> None:
     memory: dict[str, Memory] = {}
     try:
         throughput = {"forward-only Faust agent": forward_rate(bench, args.comments,
-                                                               args.timeout)}
-        for workers in (1, 2):
-            throughput[f"civicmod, {workers} worker(s) + sink, raw → archived"] = \
-                pipeline_rate(bench, workers, args.comments, args.timeout, memory)
+                                                               args.timeout, memory)}
+        rates = [int(r) for r in args.rates.split(",")]
+        counts = sorted(int(w) for w in args.workers.split(","))
+        for workers in counts:
+            rate, found = pipeline_run(bench, workers, args.comments, args.timeout,
+                                       rates if workers == counts[-1] else [],
+                                       args.latency_seconds, memory)
+            throughput[f"civicmod, {workers} worker(s) + sink, raw → archived"] = rate
+            results.setdefault("latency", {}).update(found)
         results["throughput"] = throughput
         results["sink"] = sink_rate(bench, args.comments, args.timeout)
-        results["latency"] = {int(r): latencies(bench, int(r), args.latency_seconds, memory)
-                              for r in args.rates.split(",")}
     finally:
         bench.stop()
     results["memory"] = {k: {"rest": v.rest, "peak": v.peak} for k, v in memory.items()}
+    results["cpu_ms_per_comment"] = {
+        k: {name: 1000 * seconds / args.comments for name, seconds in v.cpu.items()}
+        for k, v in memory.items() if k.endswith("at once")}
     command = ".venv/bin/python -m benchmarks.bench_pipeline " + " ".join(sys.argv[1:])
     section = report(results, command)
     print(section)

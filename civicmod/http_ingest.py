@@ -1,9 +1,18 @@
 """HTTP ingest: ``POST /comments`` with one comment object or a list of them.
 
+Before the body is read (docs/decisions/0014-http-ingest-auth.md; nothing of a refused
+request is stored, the caller keeps it):
+
+- 429 with ``Retry-After`` when the client address used up its token bucket;
+- 401 without ``Authorization: Bearer <ingest.http_token>`` (when a token is configured);
+- 415 unless ``Content-Type: application/json`` (charset, if any, UTF-8);
+- 413 when the body is over ``ingest.max_request_bytes``.
+
+Then:
+
 - 202 ``{"accepted": n}`` when every comment is valid;
 - 400 ``{"accepted": n, "rejected": [{"index", "field", "error"}]}`` otherwise: the valid ones
   are accepted, each rejected one is dead-lettered with its reason (resend only those);
-- 413 when the body is over ``ingest.max_request_bytes``;
 - 503 when the broker did not acknowledge everything (nothing is lost: retry the request).
 """
 
@@ -11,23 +20,36 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Any
 
 from aiohttp import web
 
+from civicmod.http_guard import Guard, exposure_problem
 from pipeline import health
 from pipeline.ingest import CommentProducer, IngestCounts, ProduceFailed
+from pipeline.metrics import HTTP_REFUSED
 from pipeline.records import DeadLetter
 from pipeline.settings import Settings
 
+log = logging.getLogger(__name__)
+
 PRODUCER_KEY = web.AppKey("producer", CommentProducer)
+GUARD_KEY = web.AppKey("guard", Guard)
 BEAT_KEY = web.AppKey("beat", asyncio.Task[None])
 
 
 async def post_comments(request: web.Request) -> web.Response:
     """Validate and produce the posted comment(s)."""
+    refusal = request.app[GUARD_KEY].refusal(request)
+    if refusal is not None:
+        return refusal
     producer = request.app[PRODUCER_KEY]
-    body = await request.read()
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        HTTP_REFUSED.labels("too_large").inc()
+        raise
     source = f"http:{request.remote or 'unknown'}"
     try:
         payload: Any = json.loads(body.decode("utf-8"))  # RFC 8259: UTF-8 only, as files
@@ -75,6 +97,7 @@ def build_http_app(settings: Settings, producer: CommentProducer) -> web.Applica
     """The aiohttp application serving ``POST /comments`` and ``GET /healthz``."""
     app = web.Application(client_max_size=settings.ingest.max_request_bytes)
     app[PRODUCER_KEY] = producer
+    app[GUARD_KEY] = Guard(settings.ingest)
     app.router.add_post("/comments", post_comments)
     app.router.add_get("/healthz", alive)
     app.on_startup.append(_ready)
@@ -88,7 +111,14 @@ async def _ready(app: web.Application) -> None:
 
 
 def serve_http(settings: Settings) -> None:
-    """Serve HTTP ingest until interrupted."""
+    """Serve HTTP ingest until interrupted; refuse to start open to a network without a token
+    (:func:`civicmod.http_guard.exposure_problem`)."""
+    problem = exposure_problem(settings.ingest)
+    if problem is not None:
+        raise SystemExit(f"civicmod serve-http: {problem}")
+    if not settings.ingest.http_token.get_secret_value():
+        log.warning("HTTP ingest without a token on %s: any local process may post",
+                    settings.ingest.http_host)
     producer = CommentProducer(settings)
     health.serve_health(settings.metrics, "http")
     try:

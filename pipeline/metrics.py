@@ -70,6 +70,12 @@ PLATFORM_CALLS = Counter(
     "Attempts to call a platform API, by API host and outcome (ok or the error kind)",
     ["api", "outcome"],
 )
+HTTP_REFUSED = Counter(
+    "civicmod_http_refused",
+    "HTTP ingest requests refused unread: rate_limited, unauthorized, unsupported_media_type, "
+    "too_large",
+    ["reason"],
+)
 VERSIONS = Info("civicmod_versions", "Policy and model versions this worker decides with")
 
 

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -23,6 +23,8 @@ from pydantic_settings import (
 CONFIG_DIR = Path(str(resources.files("civicmod_config")))
 """The shipped data: ``config/`` in the repository, ``civicmod_config`` once installed."""
 DEFAULTS_FILE = CONFIG_DIR / "defaults.yaml"
+MIN_TOKEN_CHARS = 16
+"""The shortest HTTP ingest token accepted (``secrets.token_urlsafe(32)`` gives 43)."""
 
 
 class _Section(BaseModel):
@@ -87,12 +89,24 @@ class S3Settings(_Section):
 
 
 class IngestSettings(_Section):
-    """Limits on what is accepted as a comment."""
+    """Limits on what is accepted as a comment, and the guards of HTTP ingest.
+
+    ``POST /comments`` needs ``Authorization: Bearer <http_token>``; the token comes only from
+    ``CIVICMOD_INGEST__HTTP_TOKEN``. Without one, ``serve-http`` starts only on a loopback
+    address, unless ``http_allow_anonymous`` (another layer, e.g. a proxy, authenticates).
+    Each client address gets a token bucket of ``http_burst`` requests refilled at
+    ``http_rate_per_second``; ``http_rate_clients`` addresses are remembered at most.
+    """
 
     max_text_chars: int = Field(default=20_000, ge=1)
     max_request_bytes: int = Field(default=1_048_576, ge=1024)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8088, ge=0, le=65535)
+    http_token: SecretStr = SecretStr("")
+    http_allow_anonymous: bool = False
+    http_rate_per_second: float = Field(default=20.0, gt=0)
+    http_burst: int = Field(default=100, ge=1)
+    http_rate_clients: int = Field(default=10_000, ge=1)
     # The file/demo producer (kafka-python): Tansu stores every produce batch as one S3
     # object, so large batches matter (issue 17).
     producer_batch_bytes: int = Field(default=1_048_576, ge=16_384)
@@ -102,13 +116,22 @@ class IngestSettings(_Section):
     chunk_records: int = Field(default=5000, ge=1)
     broker_wait_seconds: float = Field(default=120.0, gt=0)
 
+    @field_validator("http_token")
+    @classmethod
+    def _token_long_enough(cls, value: SecretStr) -> SecretStr:
+        if 0 < len(value.get_secret_value()) < MIN_TOKEN_CHARS:
+            raise ValueError(f"http_token must have at least {MIN_TOKEN_CHARS} characters")
+        if "CHANGE_ME" in value.get_secret_value():
+            raise ValueError("http_token is still the .env.example placeholder")
+        return value
+
 
 class WorkerSettings(_Section):
     """The Faust moderation worker."""
 
     app_id: str = "civicmod-moderation"
     batch_size: int = Field(default=500, ge=1)
-    batch_within_seconds: float = Field(default=0.5, gt=0)
+    batch_within_seconds: float = Field(default=0.1, gt=0)
     score_window_chars: int = Field(default=10_000, ge=100)
     # Tansu stores every produce batch as one S3 object: Faust's 16 KiB default made the
     # worker wait on acknowledgements (issue 17; docs/benchmarks.md).

@@ -28,7 +28,7 @@ def test_the_pipeline_benchmark_measures_every_part(tmp_path: Path) -> None:
     )
     results = json.loads(out.read_text())
     rates = results["throughput"]
-    assert len(rates) == 3 and all(rate > 0 for rate in rates.values())
+    assert len(rates) == 2 and all(rate > 0 for rate in rates.values())  # forward, 2 workers
     assert results["sink"] > 0
     stages = results["latency"]["100"]
     assert set(stages) == {"verdict", "flagged", "archived"}
@@ -45,3 +45,7 @@ def test_the_pipeline_benchmark_measures_every_part(tmp_path: Path) -> None:
     assert text.startswith("# Benchmarks\n\nkept\n")
     assert text.count("<!-- bench_pipeline:start -->") == 1
     assert "forward-only Faust agent" in text
+    cpu = results["cpu_ms_per_comment"]["2 worker(s), 1000 at once"]
+    assert {"worker1", "worker2", "sink", "tansu", "seaweedfs", "loader"} == set(cpu)
+    assert all(ms > 0 for ms in cpu.values())
+    assert "ceiling /s" in text

@@ -1,5 +1,6 @@
 """HTTP ingest on the real broker: valid comments reach ``comments.raw``, bad ones the dead
-letters, with the status codes and error bodies the webhook callers rely on."""
+letters, with the status codes and error bodies the webhook callers rely on; requests without
+the token, of another content type or over the client's rate are refused unread."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from pydantic import SecretStr
 
 from civicmod.http_ingest import build_http_app
 from pipeline.ingest import CommentProducer
@@ -21,12 +23,17 @@ from tests.integration.helpers import isolated, read_topic
 pytestmark = pytest.mark.integration
 
 READ_TIMEOUT = 30.0
+TOKEN = "test-token-0123456789abcdef"
+JSON = {"Content-Type": "application/json"}
+AUTH = {**JSON, "Authorization": f"Bearer {TOKEN}"}
+Call = tuple[str, str, bytes] | tuple[str, str, bytes, dict[str, str]]
 
 
 @dataclass
 class Reply:
     status: int
     text: str
+    headers: dict[str, str]
 
     def json(self) -> Any:
         return json.loads(self.text)
@@ -37,22 +44,25 @@ class Ingest:
     settings: Settings
     producer: CommentProducer
 
-    def post(self, *bodies: bytes) -> list[Reply]:
-        """POST each body in turn to ``/comments``; return the replies."""
-        return self.request([("POST", "/comments", body) for body in bodies])
+    def post(self, *bodies: bytes, headers: dict[str, str] | None = None) -> list[Reply]:
+        """POST each body in turn to ``/comments`` (with the token unless ``headers``)."""
+        return self.request([("POST", "/comments", body, headers or AUTH) for body in bodies])
 
-    def request(self, calls: list[tuple[str, str, bytes]]) -> list[Reply]:
-        """Serve a fresh app on a real local port and make the calls in turn."""
+    def request(self, calls: list[Call], pause: float = 0.0) -> list[Reply]:
+        """Serve a fresh app on a real local port and make the calls in turn (``pause``
+        seconds after each 429), with the token and JSON unless a call names its headers."""
 
         async def run() -> list[Reply]:
             app = build_http_app(self.settings, self.producer)
             async with TestClient(TestServer(app)) as client:
                 replies = []
-                for method, path, body in calls:
-                    response = await client.request(
-                        method, path, data=body, headers={"Content-Type": "application/json"}
-                    )
-                    replies.append(Reply(response.status, await response.text()))
+                for method, path, body, *given in calls:
+                    headers = given[0] if given else AUTH
+                    response = await client.request(method, path, data=body, headers=headers)
+                    replies.append(Reply(response.status, await response.text(),
+                                         dict(response.headers)))
+                    if response.status == 429:
+                        await asyncio.sleep(pause)
                 return replies
 
         return asyncio.run(run())
@@ -68,15 +78,15 @@ class Ingest:
 def ingest(stack: Settings, request: pytest.FixtureRequest) -> Iterator[Ingest]:
     """Ingest on topics of this test's own (``http-<test name>.comments.raw`` …).
 
-    Parametrised indirectly with a number, that number is ``ingest.max_request_bytes``.
+    The endpoint needs ``TOKEN``. Parametrised indirectly with a dict, that dict changes
+    ``settings.ingest`` (e.g. ``max_request_bytes``).
     """
     name = "http-" + request.node.originalname.removeprefix("test_").replace("_", "-")[:40]
     settings = isolated(stack, name)
-    limit = getattr(request, "param", None)
-    if limit is not None:
-        settings = settings.model_copy(
-            update={"ingest": settings.ingest.model_copy(update={"max_request_bytes": limit})}
-        )
+    changes = {"http_token": SecretStr(TOKEN), **getattr(request, "param", {})}
+    settings = settings.model_copy(
+        update={"ingest": settings.ingest.model_copy(update=changes)}
+    )
     producer = CommentProducer(settings)
     try:
         yield Ingest(settings, producer)
@@ -171,7 +181,8 @@ def test_invalid_utf8_is_dead_lettered_byte_for_byte(ingest: Ingest) -> None:
     assert as_letter(message).raw == body
 
 
-@pytest.mark.parametrize("ingest", [2048], indirect=True, ids=["limit-2048"])
+@pytest.mark.parametrize("ingest", [{"max_request_bytes": 2048}], indirect=True,
+                         ids=["limit-2048"])
 def test_body_over_the_limit_is_refused_with_413(ingest: Ingest) -> None:
     assert ingest.settings.ingest.max_request_bytes == 2048
     big = json.dumps(comment(1, author_id="same", text="x" * 3000)).encode()
@@ -186,7 +197,7 @@ def test_body_over_the_limit_is_refused_with_413(ingest: Ingest) -> None:
 
 
 def test_healthz(ingest: Ingest) -> None:
-    (reply,) = ingest.request([("GET", "/healthz", b"")])
+    (reply,) = ingest.request([("GET", "/healthz", b"", {})])  # no token needed
     assert reply.status == 200
     assert reply.json() == {"status": "ok"}
 
@@ -199,3 +210,53 @@ def test_invalid_item_with_a_lone_surrogate_is_dead_lettered(ingest: Ingest) -> 
     assert reply.json()["field"] == "text"
     (message,) = ingest.deadletters(1)
     assert "ud800" in as_letter(message).raw.decode("utf-8", "replace")
+
+
+def test_requests_without_the_token_or_json_are_refused_unread(ingest: Ingest) -> None:
+    def body(n: int) -> bytes:
+        return json.dumps(comment(n, author_id="same")).encode()  # one key: one partition
+
+    text = {**AUTH, "Content-Type": "text/plain"}
+    latin1 = {**AUTH, "Content-Type": "application/json; charset=latin-1"}
+    utf8 = {**AUTH, "Content-Type": "application/json; charset=UTF-8"}
+    calls: list[Call] = [
+        ("POST", "/comments", body(1), JSON),
+        ("POST", "/comments", body(2), {**JSON, "Authorization": f"Bearer {TOKEN}x"}),
+        ("POST", "/comments", body(3), {**JSON, "Authorization": f"Basic {TOKEN}"}),
+        ("POST", "/comments", b"not json, unauthenticated", JSON),
+        ("POST", "/comments", body(4), text),
+        ("POST", "/comments", body(5), {"Authorization": f"Bearer {TOKEN}"}),
+        ("POST", "/comments", body(6), latin1),
+        ("POST", "/comments", b"not json, not declared json", text),
+        ("POST", "/comments", body(7), utf8),
+        ("POST", "/comments", b"not json, authenticated", AUTH),
+    ]
+    replies = ingest.request(calls)
+    assert [r.status for r in replies] == [401, 401, 401, 401, 415, 415, 415, 415, 202, 400]
+    assert replies[0].headers["WWW-Authenticate"] == 'Bearer realm="civicmod"'
+    assert replies[0].json() == {
+        "error": "a valid 'Authorization: Bearer' token is needed", "field": None}
+    assert replies[4].json()["error"] == "send Content-Type: application/json (UTF-8)"
+
+    # Anything refused and produced would come before these on its partition.
+    assert [as_comment(m).id for m in ingest.raw(1)] == ["c-7"]
+    assert [as_letter(m).raw for m in ingest.deadletters(1)] == [b"not json, authenticated"]
+
+
+@pytest.mark.parametrize("ingest", [{"http_rate_per_second": 1.0, "http_burst": 3}],
+                         indirect=True, ids=["burst-3"])
+def test_a_client_over_its_rate_gets_429_with_retry_after(ingest: Ingest) -> None:
+    calls: list[Call] = [("POST", "/comments", json.dumps(comment(n, author_id="same")).encode())
+                         for n in range(1, 6)]
+    replies = ingest.request(calls, pause=1.0)  # after the 429, wait what Retry-After says
+    assert [r.status for r in replies] == [202, 202, 202, 429, 202]
+    assert replies[3].headers["Retry-After"] == "1"
+    assert replies[3].json()["error"] == "too many requests from this address"
+    assert [as_comment(m).id for m in ingest.raw(4)] == ["c-1", "c-2", "c-3", "c-5"]
+
+
+@pytest.mark.parametrize("ingest", [{"http_rate_per_second": 0.01, "http_burst": 1}],
+                         indirect=True, ids=["burst-1"])
+def test_the_rate_limit_comes_before_the_token_check(ingest: Ingest) -> None:
+    calls: list[Call] = [("POST", "/comments", b"{}", JSON)] * 3
+    assert [r.status for r in ingest.request(calls)] == [401, 429, 429]

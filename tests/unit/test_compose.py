@@ -13,12 +13,13 @@ import typer
 import yaml
 from jsonschema import Draft7Validator
 from prometheus_client import REGISTRY
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from typer.core import TyperGroup
 
 import pipeline.metrics  # noqa: F401 (registers every civicmod metric)
 from civicmod.cli import app
-from pipeline.settings import Settings
+from civicmod.http_guard import exposure_problem
+from pipeline.settings import IngestSettings, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -111,8 +112,28 @@ def test_stateful_services_keep_their_data_in_named_volumes() -> None:
 
 def test_env_example_holds_no_secret() -> None:
     for line in (ROOT / ".env.example").read_text().splitlines():
-        if "=" in line and not line.startswith("#") and re.search("KEY|PASSWORD|SECRET", line):
+        if "=" in line and not line.startswith("#") and re.search("KEY|PASSWORD|SECRET|TOKEN",
+                                                                   line):
             assert "CHANGE_ME" in line.split("=", 1)[1], line
+
+
+def _env_example() -> dict[str, str]:
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+
+
+def test_http_ingest_needs_the_token_from_env() -> None:
+    env = SERVICES["http"]["environment"]
+    ingest = {k.removeprefix("CIVICMOD_INGEST__").lower(): v for k, v in env.items()
+              if k.startswith("CIVICMOD_INGEST__")}
+    assert "CIVICMOD_INGEST__HTTP_TOKEN" not in env  # a secret: only in .env
+    assert ingest["http_host"] == "0.0.0.0" and "http_allow_anonymous" not in ingest
+    assert exposure_problem(IngestSettings(**ingest)) is not None  # no token: no start
+    token = _env_example()["CIVICMOD_INGEST__HTTP_TOKEN"]
+    assert "CHANGE_ME" in token
+    with pytest.raises(ValidationError, match="placeholder"):  # left unchanged: no start
+        IngestSettings(**ingest, http_token=token)
+    assert exposure_problem(IngestSettings(**ingest, http_token="a" * 32)) is None
 
 
 def _civicmod_metric_names() -> set[str]:
