@@ -12,6 +12,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -153,10 +154,21 @@ def read_csv(
 
 
 def _rows(path: Path, delimiter: str | None) -> Iterator[dict[str, str]]:
-    csv.field_size_limit(sys.maxsize)
     sep = delimiter or ("\t" if path.suffix.lower() in (".tsv", ".tab") else ",")
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle, \
+            unlimited_csv_fields():
         yield from csv.DictReader(handle, delimiter=sep)
+
+
+@contextmanager
+def unlimited_csv_fields() -> Iterator[None]:
+    """Lift the csv module's process-wide field size limit while a dataset is read, and put
+    the previous limit back (the file ingest relies on the default to refuse runaway quotes)."""
+    previous = csv.field_size_limit(sys.maxsize)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def read_labeled(

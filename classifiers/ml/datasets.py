@@ -10,12 +10,11 @@ duplicates never straddle the split).
 from __future__ import annotations
 
 import csv
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifiers.ml.data import Example
+from classifiers.ml.data import Example, unlimited_csv_fields
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,8 @@ class Dataset:
 
 
 def _rows(path: Path, delimiter: str = ",") -> Iterator[dict[str, str]]:
-    csv.field_size_limit(sys.maxsize)
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle, \
+            unlimited_csv_fields():
         yield from csv.DictReader(handle, delimiter=delimiter)
 
 
