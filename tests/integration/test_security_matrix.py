@@ -24,7 +24,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from civicmod.stack import credentials
-from civicmod.stack.embedded import free_port_settings, start_embedded
+from civicmod.stack.embedded import EmbeddedServices
 from pipeline.settings import Settings
 from sinks.s3 import s3_client
 
@@ -187,17 +187,13 @@ def listening(pid: int) -> Iterator[tuple[str, int]]:
                 yield address, int(port, 16)
 
 
-def test_the_embedded_broker_and_s3_listen_on_loopback_only(tmp_path: Path) -> None:
-    services, effective = start_embedded(free_port_settings(tmp_path / "state"))
-    try:
-        sockets = {}
-        for process in services.processes:
-            assert process.pid is not None
-            sockets[process.name] = sorted(set(listening(process.pid)))
-    finally:
-        services.stop()
+def test_the_embedded_broker_and_s3_listen_on_loopback_only(embedded: EmbeddedServices) -> None:
+    sockets = {}
+    for process in embedded.processes:
+        assert process.pid is not None and process.alive()
+        sockets[process.name] = sorted(set(listening(process.pid)))
     print(f"\nlistening sockets: {sockets}")
-    emb = effective.embedded
+    emb = embedded.settings.embedded
     assert emb.s3_port in {port for _, port in sockets["seaweedfs"]}
     assert emb.broker_port in {port for _, port in sockets["tansu"]}
     exposed = {name: [s for s in found if s[0] not in LOOPBACK] for name, found in sockets.items()}

@@ -124,13 +124,13 @@ def test_steady_load_keeps_memory_flat_commits_moving_and_lag_returning_to_zero(
                        "both groups' lag to return to zero")
         drained = time.monotonic() - began - loaded
         figures.record(time.monotonic() - began, pids, {})
-        lines = list(archived_lines(archive_store(settings), settings.topics.verdicts))
+        ids = Counter(line["record"]["comment"]["id"]
+                      for line in archived_lines(archive_store(settings), settings.topics.verdicts))
     finally:
         admin.close()
         sink.stop()
         worker.stop()
 
-    ids = Counter(line["record"]["comment"]["id"] for line in lines)
     sent = sum(1 for i in ids if i.startswith("soak-"))
     duplicated = sum(n - 1 for n in ids.values())
     start_rss = {name: figures.at(name, WARM_UP) for name in pids}
