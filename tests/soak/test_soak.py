@@ -59,6 +59,11 @@ class Figures:
         """The first RSS sample of ``name`` at or after ``moment``."""
         return next(v for t, v in self.rss[name] if t >= moment)
 
+    def series(self, name: str, until: float, points: int = 11) -> list[int]:
+        """RSS of ``name`` at ``points`` evenly spaced moments of the load, rounded."""
+        return [round(self.at(name, until * n / (points - 1) - SAMPLE_SECONDS))
+                for n in range(points)]
+
     def peak(self, name: str, since: float) -> float:
         return max(v for t, v in self.rss[name] if t >= since)
 
@@ -142,6 +147,7 @@ def test_steady_load_keeps_memory_flat_commits_moving_and_lag_returning_to_zero(
     for name in pids:
         print(f"  {name} RSS MiB: at rest {rest[name]:.0f}, start (+{WARM_UP:.0f} s) "
               f"{start_rss[name]:.0f}, peak {peak_rss[name]:.0f}, end {end_rss[name]:.0f}")
+    print(f"  worker RSS MiB every tenth of the load: {figures.series('worker', loaded)}")
     print(f"  longest time without a commit under load: worker {stalls['worker']:.1f} s, "
           f"sink {stalls['sink']:.1f} s")
     print(f"  comments in {count}, archived {len(ids)}, lost {count - sent}, "
