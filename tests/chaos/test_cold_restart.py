@@ -1,5 +1,5 @@
 """Power loss: ``civicmod up`` and everything it started SIGKILLed at once, mid-stream, then
-``civicmod up`` again on the same data: nothing ingested is lost, nothing is archived twice.
+``civicmod up`` again on the same data: nothing ingested is lost, no record is archived twice.
 
 The test drives the stack as a user does: ``civicmod up`` (free ports, a temporary state
 directory), ``civicmod ingest FILE`` (valid comments and malformed lines, all acknowledged),
