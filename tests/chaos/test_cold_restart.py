@@ -262,6 +262,8 @@ def test_sigkill_of_every_process_mid_stream_then_up_archives_everything_once(
         "dead letters duplicated": sum((letters - expected).values()),
     }
     print(f"  {figures} ({ingested.total() - ACKNOWLEDGED} of them demo traffic cut off)")
+    holes = [line for line in verify.stdout.splitlines() if "not in the broker's log" in line]
+    print(f"  holes in the broker's log, declared by the sink and noted by verify: {holes}")
     print(f"  the records officers' index holds {indexed} comments; archive verify: "
           f"{_last(verify)}")
     print(f"  seconds: {laps}")
