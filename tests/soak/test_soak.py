@@ -36,6 +36,8 @@ GROWTH_MIB = 40.0
 """Allowed RSS growth from start to end and from start to peak. A leak of 0.5 KiB per comment
 (a few retained strings, as in faust-streaming #247) adds 44 MiB over the 3-minute soak and
 440 MiB over the 30-minute one; the allocator's jitter seen here is a few MiB."""
+SLACK = max(30.0, SECONDS / 20)
+"""How far behind the pace the loader may fall (a busy machine) before it stops sending."""
 STALL_SECONDS = 30.0
 """Longest time either group may go without committing while the load runs (faust #175)."""
 SAMPLE_SECONDS = 1.0
@@ -85,16 +87,24 @@ def _committed_total(admin: KafkaAdminClient, group: str, topic: str) -> int:
 
 
 def _drained(settings: Settings, admin: KafkaAdminClient, groups: dict[str, tuple[str, str]],
-             count: int) -> dict[str, int] | None:
-    """Each group's lag (``civicmod status``), once it is zero and both groups have committed
-    all ``count`` records of their main topic; else None."""
-    if any(_committed_total(admin, *group) < count for group in groups.values()):
+             ) -> dict[str, int] | None:
+    """Each group's lag (``civicmod status``) once both are at zero and both have committed
+    every record of their main topic (a partition never committed has no lag); else None."""
+    status = collect_status(settings, count_archive=False)
+    if any(status.lag.values()):
         return None
-    lag = collect_status(settings, count_archive=False).lag
-    return None if any(lag.values()) else lag
+    for group, topic in groups.values():
+        if _committed_total(admin, group, topic) < status.end_offsets.get(topic, 0):
+            return None
+    return status.lag
 
 
-@pytest.mark.timeout(SECONDS + DRAIN_SECONDS + 300)
+def _sent(settings: Settings) -> int:
+    """How many comments reached ``comments.raw`` (true end offsets, as ``status`` has them)."""
+    return collect_status(settings, count_archive=False).end_offsets.get(settings.topics.raw, 0)
+
+
+@pytest.mark.timeout(SECONDS + SLACK + DRAIN_SECONDS + 300)
 def test_steady_load_keeps_memory_flat_commits_moving_and_lag_returning_to_zero(
     stack: Settings,
 ) -> None:
@@ -113,7 +123,7 @@ def test_steady_load_keeps_memory_flat_commits_moving_and_lag_returning_to_zero(
         figures = Figures()
         rest = {name: rss_mib(pid) for name, pid in pids.items()}
         loader = threading.Thread(target=load, args=(settings, count, RATE, "soak",
-                                                     SECONDS + 30))
+                                                     SECONDS + SLACK))
         began = time.monotonic()
         loader.start()
         while loader.is_alive():
@@ -125,8 +135,11 @@ def test_steady_load_keeps_memory_flat_commits_moving_and_lag_returning_to_zero(
         loaded = time.monotonic() - began
         loader.join()
 
-        lag = wait_for(lambda: _drained(settings, admin, groups, count), DRAIN_SECONDS,
-                       "both groups' lag to return to zero")
+        sent = _sent(settings)
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while (lag := _drained(settings, admin, groups)) is None \
+                and time.monotonic() < deadline:
+            time.sleep(SAMPLE_SECONDS)
         drained = time.monotonic() - began - loaded
         figures.record(time.monotonic() - began, pids, {})
         ids = Counter(line["record"]["comment"]["id"]
@@ -136,24 +149,26 @@ def test_steady_load_keeps_memory_flat_commits_moving_and_lag_returning_to_zero(
         sink.stop()
         worker.stop()
 
-    sent = sum(1 for i in ids if i.startswith("soak-"))
     duplicated = sum(n - 1 for n in ids.values())
     start_rss = {name: figures.at(name, WARM_UP) for name in pids}
     peak_rss = {name: figures.peak(name, WARM_UP) for name in pids}
     end_rss = {name: figures.rss[name][-1][1] for name in pids}
     stalls = {name: figures.longest_stall(name, loaded) for name in groups}
-    print(f"\nsoak: {SECONDS:.0f} s at {RATE:.0f}/s offered, {count} comments; load took "
-          f"{loaded:.0f} s, lag 0 {drained:.1f} s after it ({lag})")
+    print(f"\nsoak: {SECONDS:.0f} s at {RATE:.0f}/s offered, {count} comments; {sent} sent in "
+          f"{loaded:.0f} s ({sent / loaded:.0f}/s); lag {'0' if lag is not None else 'NOT 0'} "
+          f"{drained:.1f} s after it")
     for name in pids:
         print(f"  {name} RSS MiB: at rest {rest[name]:.0f}, start (+{WARM_UP:.0f} s) "
               f"{start_rss[name]:.0f}, peak {peak_rss[name]:.0f}, end {end_rss[name]:.0f}")
     print(f"  worker RSS MiB every tenth of the load: {figures.series('worker', loaded)}")
     print(f"  longest time without a commit under load: worker {stalls['worker']:.1f} s, "
           f"sink {stalls['sink']:.1f} s")
-    print(f"  comments in {count}, archived {len(ids)}, lost {count - sent}, "
+    print(f"  comments in {sent}, archived {len(ids)}, lost {sent - len(ids)}, "
           f"duplicated {duplicated}")
 
-    assert sent == count == len(ids) and duplicated == 0
+    assert lag is not None, f"lag not back to zero {DRAIN_SECONDS:.0f} s after the load"
+    assert sent == len(ids) and duplicated == 0
+    assert sent == count, f"the loader sent {sent} of {count}: the machine fell behind the pace"
     assert all(v < STALL_SECONDS for v in stalls.values()), stalls
     growth = end_rss["worker"] - start_rss["worker"]
     surge = peak_rss["worker"] - start_rss["worker"]
