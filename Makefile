@@ -7,7 +7,7 @@ DEMO_RATE ?= 20
 DEMO_COUNT ?= 100000
 
 .PHONY: install constraints audit browser run test lint unit integration scale fuzz chaos \
-	bench compare train thresholds evaluate screenshots clean
+	soak bench compare train thresholds evaluate screenshots clean
 
 install: $(STAMP)
 
@@ -109,6 +109,13 @@ chaos: install
 	mkdir -p .civicmod
 	$(CHAOS_ENV) CHAOS_REPORT=.civicmod/chaos.jsonl $(BIN)/pytest -s -p no:logging \
 		-o timeout=7200 tests/chaos/test_faults.py
+
+# The soak: 30 minutes at 500 comments/s through worker, sink and SeaweedFS; worker RSS, commits
+# and lag (`make test` runs the same test for 3 minutes). Figures in docs/reliability.md.
+SOAK_SECONDS ?= 1800
+
+soak: install
+	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest -s tests/soak/test_soak.py
 
 PEERS_STAMP := $(VENV)/.peers-stamp
 

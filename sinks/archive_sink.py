@@ -50,6 +50,7 @@ class _Batch:
     records: list[ArchivedRecord] = field(default_factory=list)
     size: int = 0
     started: float = field(default_factory=time.monotonic)
+    log_gap_from: int | None = None  # the broker's log has no records from here to the first
 
     @property
     def first_offset(self) -> int:
@@ -71,6 +72,7 @@ class ArchiveSink:
                        settings.topics.actions, settings.topics.sanctions,
                        settings.topics.platform, settings.topics.audit]
         self.batches: dict[TopicPartition, _Batch] = {}
+        self.next_offset: dict[TopicPartition, int] = {}  # just past what the archive holds
         self.last_day: dict[TopicPartition, date] = {}
         self.paused_until: dict[TopicPartition, float] = {}
         self.unrecovered: set[TopicPartition] = set()
@@ -130,7 +132,9 @@ class ArchiveSink:
             self.flush(tp)
 
     def _add(self, tp: TopicPartition, message: Any) -> None:
-        batch = self.batches.setdefault(tp, _Batch())
+        batch = self.batches.get(tp)
+        if batch is None:
+            batch = self.batches[tp] = _Batch(log_gap_from=self._hole_before(tp, message.offset))
         value = message.value or b""
         batch.records.append(
             ArchivedRecord(tp.topic, tp.partition, message.offset, message.timestamp,
@@ -150,7 +154,8 @@ class ArchiveSink:
         day = max(layout.day_of(batch.records[0].timestamp_ms), self.last_day.get(tp, date.min))
         try:
             appended = self.chain.append(
-                tp.topic, tp.partition, day, [r.to_line() for r in batch.records]
+                tp.topic, tp.partition, day, [r.to_line() for r in batch.records],
+                log_gap_from=batch.log_gap_from,
             )
             if appended.written:
                 self.archived_records += len(batch.records)
@@ -160,6 +165,7 @@ class ArchiveSink:
                 if appended.next_offset <= batch.last_offset:
                     self.consumer.seek(tp, appended.next_offset)
             self.last_day[tp] = day
+            self.next_offset[tp] = appended.next_offset
             self.consumer.commit({tp: OffsetAndMetadata(appended.next_offset, "", -1)})
             self.progress.archived(tp, appended.next_offset, len(batch.records))
             self.failures.pop(tp, None)
@@ -176,6 +182,25 @@ class ArchiveSink:
             self._retry_later(tp, batch, delay)
             return
         self._write_chain_head()
+
+    def _hole_before(self, tp: TopicPartition, offset: int) -> int | None:
+        """Where a hole in the broker's log before ``offset`` begins, if there is one: the
+        archive ends before ``offset`` yet the log still starts at or before that end (so the
+        records were never there; records dropped by the broker's retention are not a hole).
+        """
+        expected = self.next_offset.get(tp)
+        if expected is None or offset <= expected:
+            return None
+        try:
+            start = self.consumer.beginning_offsets([tp])[tp]
+        except Exception as exc:  # unknown: leave the gap for verify to report
+            metrics.count_error(exc, "log_start")
+            return None
+        if start > expected:
+            return None
+        log.warning("%s[%d]: offsets %d-%d are not in the broker's log; archiving on at %d",
+                    tp.topic, tp.partition, expected, offset - 1, offset)
+        return expected
 
     def _write_chain_head(self, force: bool = False) -> None:
         try:
@@ -240,6 +265,7 @@ class ArchiveSink:
             return
         self.unrecovered.discard(tp)
         if link is not None:
+            self.next_offset[tp] = link.last_offset + 1
             self.progress.resumed(tp, link.last_offset + 1)
             self.consumer.seek(tp, link.last_offset + 1)
             self.last_day[tp] = layout.day_of_key(link.manifest_key)
@@ -268,6 +294,7 @@ class ArchiveSink:
         """Drop unwritten batches of revoked partitions: their offsets were never committed."""
         for tp in partitions:
             self.batches.pop(tp, None)
+            self.next_offset.pop(tp, None)
             self.paused_until.pop(tp, None)
             self.unrecovered.discard(tp)
             self.failures.pop(tp, None)

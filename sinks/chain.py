@@ -82,10 +82,11 @@ class ChainWriter:
 
     def append(
         self, topic: str, partition: int, day: date, lines: Sequence[dict[str, Any]],
-        retain_until: datetime | None = None,
+        retain_until: datetime | None = None, log_gap_from: int | None = None,
     ) -> Appended:
         """Write ``lines`` as one object and its manifest; the object's key comes from its
-        first offset and ``day``. ``retain_until`` overrides the series' retention."""
+        first offset and ``day``. ``retain_until`` overrides the series' retention;
+        ``log_gap_from`` declares a hole in the broker's log before the first offset."""
         prev = (self.links[(topic, partition)] if (topic, partition) in self.links
                 else self.recover(topic, partition))
         first, last = lines[0]["offset"], lines[-1]["offset"]
@@ -100,7 +101,7 @@ class ChainWriter:
         except ObjectExists:
             link = self.recover(topic, partition)
             return Appended(key, link.last_offset + 1 if link else 0, written=False)
-        manifest = describe(key, body, lines, retain_until, prev, self.retention)
+        manifest = describe(key, body, lines, retain_until, prev, self.retention, log_gap_from)
         self._put_manifest(manifest, retain_until)
         self.links[(topic, partition)] = manifest.link()
         self.since_head += 1

@@ -50,6 +50,10 @@ class Manifest:
     record_ids: tuple[str, ...]
     prev_manifest_key: str | None
     prev_manifest_sha256: str | None
+    log_gap_from: int | None = None
+    """Set when the broker's log held no records from this offset to ``first_offset - 1``:
+    the sink asked for this offset and the broker gave it ``first_offset`` (Tansu leaves
+    such holes after a crash). ``verify`` then notes the gap instead of failing."""
 
     @property
     def key(self) -> str:
@@ -59,6 +63,8 @@ class Manifest:
     def to_bytes(self) -> bytes:
         """The canonical JSON of this manifest."""
         data = {"format": FORMAT, **asdict(self), "record_ids": list(self.record_ids)}
+        if self.log_gap_from is None:  # manifests without a hole keep their original bytes
+            del data["log_gap_from"]
         return (json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
                 + "\n").encode("utf-8")
 
@@ -93,9 +99,10 @@ def parse_time(text: str) -> datetime:
 
 def describe(
     key: str, body: bytes, lines: Sequence[dict[str, Any]], retain_until: datetime | None,
-    prev: ChainLink | None, retention: RetentionSeries,
+    prev: ChainLink | None, retention: RetentionSeries, log_gap_from: int | None = None,
 ) -> Manifest:
-    """The manifest of the object stored at ``key`` with ``body`` (whose lines are ``lines``)."""
+    """The manifest of the object stored at ``key`` with ``body`` (whose lines are ``lines``);
+    ``log_gap_from``: where a hole in the broker's log before its first offset began."""
     topic, partition, _ = layout.coordinates(key)
     return Manifest(
         topic=topic,
@@ -113,4 +120,6 @@ def describe(
         record_ids=tuple(retention.record_id(line) for line in lines),
         prev_manifest_key=prev.manifest_key if prev else None,
         prev_manifest_sha256=prev.manifest_sha256 if prev else None,
+        log_gap_from=log_gap_from if log_gap_from is not None
+        and log_gap_from < lines[0]["offset"] else None,
     )

@@ -304,7 +304,9 @@ class Verifier:
         manifest = first.manifest
         prev = manifest.prev_manifest_key
         if prev is None:
-            if manifest.first_offset != 0 and since is None:
+            if manifest.first_offset != 0 and since is None and manifest.log_gap_from == 0:
+                report.notes.append(_hole(manifest))
+            elif manifest.first_offset != 0 and since is None:
                 report.add("gap", manifest.key, f"{manifest.key} starts its chain at offset "
                                                 f"{manifest.first_offset}, not 0")
             return
@@ -319,7 +321,9 @@ class Verifier:
         self, before: _Stored, after: _Stored, topic: str, partition: int, report: Report
     ) -> None:
         b, a = before.manifest, after.manifest
-        if a.first_offset > b.last_offset + 1:
+        if a.first_offset > b.last_offset + 1 and a.log_gap_from == b.last_offset + 1:
+            report.notes.append(_hole(a))
+        elif a.first_offset > b.last_offset + 1:
             report.add("gap", a.key, f"offsets {b.last_offset + 1}–{a.first_offset - 1} of "
                                      f"{topic}[{partition}] are in no manifest (before "
                                      f"{a.key})")
@@ -380,3 +384,10 @@ def _parallel(
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         for start in range(0, len(keys), CHUNK):
             yield from pool.map(call, keys[start:start + CHUNK])
+
+
+def _hole(manifest: Manifest) -> str:
+    """The note for a hole in the broker's log that the sink declared in ``manifest``."""
+    return (f"offsets {manifest.log_gap_from}–{manifest.first_offset - 1} of "
+            f"{manifest.topic}[{manifest.partition}] were not in the broker's log when the sink "
+            f"read it (declared in {manifest.key}; a broker crash leaves such holes)")
