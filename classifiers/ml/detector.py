@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from classifiers.ml.defaults import MODEL_PATH
 from classifiers.ml.model import CommentModel, Contribution
@@ -60,6 +61,7 @@ class MLDetector:
         self.names = names or NameFinder()
         self.town_domains = town_domains
         self.version = version
+        self.model_version = version
         self.top_evidence = top_evidence
         self.max_chars = model.vectorizer_.max_chars
         self.class_namer = class_namer or ClassNamer()
@@ -79,11 +81,20 @@ class MLDetector:
 
     def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         """Return one list of findings per text, in order."""
+        windows, scored, features = self.features(texts)
+        return self.findings(windows, scored, features)
+
+    def features(self, texts: Sequence[str]) -> tuple[list[str], list[str], sp.csr_matrix]:
+        """The windows of a batch, the texts the model reads and their feature matrix."""
         windows = [text[: self.max_chars] for text in texts]
         # Links to the Town's own domains are never spam, names ("Dick Johnson", "Hooker Rd")
         # are not vulgar: the model sees neither.
         scored = [self.names.mask(blank_links_to(w, self.town_domains)) for w in windows]
-        features = self.model.transform(scored)
+        return windows, scored, self.model.transform(scored)
+
+    def findings(self, windows: list[str], scored: list[str], features: sp.csr_matrix
+                 ) -> list[list[Finding]]:
+        """The findings of a batch from :meth:`features`' result."""
         proba = self.model.proba_from_features(features)
         hits = proba >= self.min_scores
         spans = self.model.explain(scored, features, hits, top=self.top_evidence)
@@ -97,7 +108,7 @@ class MLDetector:
                  ) -> Finding:
         category = self.categories[head]
         evidence = tuple(
-            Evidence(start=s.start, end=s.end, text=_printable(text[s.start : s.end]))
+            Evidence(start=s.start, end=s.end, text=printable(text[s.start : s.end]))
             for s in spans
         )
         label = "model"
@@ -111,12 +122,12 @@ class MLDetector:
             category=category,
             score=round(min(max(score, 0.0), 1.0), 4),
             evidence=evidence,
-            detector=self.name,
-            version=self.version,
+            detector=MLDetector.name,
+            version=self.model_version,
             label=label,
         )
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """``text`` with lone surrogates replaced, so evidence always serialises."""
     return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")

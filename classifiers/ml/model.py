@@ -96,7 +96,8 @@ class CommentModel(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X) >= 0.5).astype(np.int64)
 
     def explain(
-        self, texts: Sequence[str], features: sp.csr_matrix, hits: np.ndarray, top: int = 3
+        self, texts: Sequence[str], features: sp.csr_matrix, hits: np.ndarray, top: int = 3,
+        coef: np.ndarray | None = None,
     ) -> dict[tuple[int, int], list[Contribution]]:
         """For each (text, head) where ``hits`` is true, the chunks that raised it the most.
 
@@ -104,9 +105,12 @@ class CommentModel(ClassifierMixin, BaseEstimator):
         occurrence gets its share of the head's linear score (feature value times
         coefficient, split evenly over the n-gram's occurrences in the text); a whitespace
         chunk collects its char n-grams, its words and half of each word pair it is part of.
-        At most ``top`` chunks with a positive sum are returned, in text order.
+        At most ``top`` chunks with a positive sum are returned, in text order. ``coef``
+        (one row per column of ``hits``) explains other heads over the same features; the
+        model's own heads by default.
         """
         check_is_fitted(self, "heads_")
+        weights = self.heads_.coef_ if coef is None else coef
         vectorizer = self.vectorizer_
         pieces: list[re.Match[str]] = []
         owners: list[int] = []
@@ -135,7 +139,7 @@ class CommentModel(ClassifierMixin, BaseEstimator):
         for head in np.flatnonzero(hits.any(axis=0)).tolist():
             mine = hits[chunk_rows[chunk_of], head]
             scores = np.bincount(chunk_of[mine], minlength=len(pieces),
-                                 weights=share[mine] * self.heads_.coef_[head, cols[mine]])
+                                 weights=share[mine] * weights[head, cols[mine]])
             best = np.flatnonzero(hits[chunk_rows, head] & (scores > 0))
             best = best[np.lexsort((-scores[best], chunk_rows[best]))]
             rows = chunk_rows[best]

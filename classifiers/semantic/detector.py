@@ -1,0 +1,90 @@
+"""The model cascade: the linear model's heads (a–d), then the semantic heads (e–h) on each
+comment's static embedding, in one detector over the same windows.
+
+A semantic finding is reported when its calibrated probability reaches both the policy's review
+threshold and the head's own (chosen at training: ``classifiers.semantic.train``), and never
+above :data:`CEILING`: the semantic stage may send a comment to review,
+never hide it (its evidence is a guess at meaning, not a matched number or word). Its evidence
+is the words whose token vectors raised the head's score the most.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from re import finditer
+
+import numpy as np
+
+from classifiers.ml.defaults import EMBEDDER_PATH, SEMANTIC_PATH
+from classifiers.ml.detector import MLDetector, printable, shipped_model
+from classifiers.semantic.embedder import EmbedderFileError
+from classifiers.semantic.heads import SemanticModel, load_semantic
+from pipeline.records import Category, Evidence, Finding
+
+CEILING = 0.85
+"""Below every remove threshold of the policy (0.9)."""
+DEFAULT_MIN_SCORE = 0.5
+
+
+@cache
+def shipped_semantic(heads: Path = SEMANTIC_PATH, embedder: Path = EMBEDDER_PATH
+                     ) -> SemanticModel:
+    """The committed heads and embedder, read once per process."""
+    return load_semantic(heads, embedder)
+
+
+class ModelCascade(MLDetector):
+    """The linear model (findings by ``ml``) and the semantic stage (findings by ``semantic``)
+    over one feature matrix per batch. Its version names both models."""
+
+    name = "ml+semantic"
+
+    def __init__(self, ml: MLDetector, semantic: SemanticModel,
+                 min_scores: Mapping[str, float] | None = None) -> None:
+        if semantic.ml_version != ml.version:
+            raise EmbedderFileError(f"semantic heads {semantic.version} were trained on the "
+                                    f"features of {semantic.ml_version}, not {ml.version}")
+        super().__init__(ml.model, ml.version, min_scores=min_scores,
+                         town_domains=ml.town_domains, names=ml.names)
+        self.semantic = semantic
+        self.version = f"{ml.version}+{semantic.version}"
+        self.semantic_categories: tuple[Category, ...] = semantic.categories  # type: ignore[assignment]
+        given = min_scores or {}
+        self.semantic_min = np.maximum(semantic.thresholds, [
+            given.get(c, DEFAULT_MIN_SCORE) for c in self.semantic_categories])
+        self._token_push = semantic.embedder.vectors @ semantic.coef.T  # per token and head
+
+    @classmethod
+    def shipped_cascade(cls, model_path: Path, semantic_path: Path, embedder_path: Path,
+                        town_domains: tuple[str, ...] = (),
+                        min_scores: Mapping[str, float] | None = None) -> ModelCascade:
+        """The cascade over committed (or given) files."""
+        loaded = shipped_model(model_path)
+        ml = MLDetector(loaded.model, loaded.version, town_domains=town_domains)
+        return cls(ml, shipped_semantic(semantic_path, embedder_path), min_scores)
+
+    def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """Return one list of findings per text, in order."""
+        windows, scored, features = self.features(texts)
+        out = self.findings(windows, scored, features)
+        proba = self.semantic.proba(self.semantic.embedder.embed(windows))
+        for i, head in zip(*np.nonzero(proba >= self.semantic_min), strict=True):
+            out[i].append(Finding(
+                category=self.semantic_categories[head],
+                score=round(min(float(proba[i, head]), CEILING), 4),
+                evidence=self._evidence(windows[i], int(head)), detector="semantic",
+                version=self.semantic.version, label="semantic (review only)"))
+        return out
+
+    def _evidence(self, text: str, head: int) -> tuple[Evidence, ...]:
+        """The words whose tokens push the head's score up the most, in text order."""
+        words = list(finditer(r"\S+", text))
+        if not words:
+            return ()
+        counts = self.semantic.embedder.token_counts([w.group() for w in words])
+        push = np.asarray(counts @ self._token_push[:, head]).ravel()
+        best = sorted(j for j in np.argsort(-push)[: self.top_evidence] if push[j] > 0)
+        return tuple(Evidence(start=words[j].start(), end=words[j].end(),
+                              text=printable(words[j].group())) for j in best)

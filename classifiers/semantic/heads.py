@@ -1,0 +1,104 @@
+"""The semantic heads file: one calibrated linear head per category over the static embedding.
+
+Saved with skops (never pickle) as plain arrays. Its version is a hash of the arrays, of the
+embedding file's SHA-256 and of the linear model's version, which it records: loading refuses
+an embedding file with other bytes, and the cascade refuses another linear model (both are
+trained together by ``civicmod train``), so a verdict's detector version names them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import skops.io as sio
+
+from classifiers.semantic.embedder import (
+    EmbedderFileError,
+    StaticEmbedder,
+    load_embedder_state,
+)
+
+FORMAT = 1
+_ARRAYS = ("coef", "intercept", "calibration", "thresholds")
+
+
+@dataclass(frozen=True)
+class SemanticModel:
+    """The embedder and the heads that read its vectors."""
+
+    embedder: StaticEmbedder
+    categories: tuple[str, ...]
+    coef: np.ndarray
+    """float32, shape (heads, embedding dims)."""
+    intercept: np.ndarray
+    calibration: np.ndarray
+    """Platt (slope, offset) per head."""
+    thresholds: np.ndarray
+    """Per head, the probability a finding needs (chosen at training within a review budget)."""
+    ml_version: str
+    """The linear model the heads were trained and are served beside."""
+    version: str
+    meta: dict[str, Any]
+
+    def proba(self, embeddings: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities per text and head."""
+        margins = embeddings @ self.coef.T + self.intercept
+        logits = margins * self.calibration[:, 0] + self.calibration[:, 1]
+        with np.errstate(over="ignore"):
+            out: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
+        return out
+
+
+def _version(state: dict[str, Any]) -> str:
+    digest = hashlib.sha256()
+    plain = {k: state[k] for k in ("format", "categories", "embedder_sha256", "ml_version")}
+    digest.update(json.dumps(plain, sort_keys=True).encode("utf-8"))
+    for name in _ARRAYS:
+        array = np.ascontiguousarray(state[name])
+        digest.update(f"{name}{array.dtype}{array.shape}".encode())
+        digest.update(array.tobytes())
+    return "sem-" + digest.hexdigest()[:16]
+
+
+def save_heads(path: Path, categories: tuple[str, ...], coef: np.ndarray,
+               intercept: np.ndarray, calibration: np.ndarray, thresholds: np.ndarray,
+               embedder_sha256: str,
+               ml_version: str, meta: dict[str, Any]) -> str:
+    """Write the heads (compressed skops); return their version."""
+    state: dict[str, Any] = {
+        "format": FORMAT, "categories": list(categories), "embedder_sha256": embedder_sha256,
+        "ml_version": ml_version,
+        "coef": np.asarray(coef, np.float32), "intercept": np.asarray(intercept, np.float64),
+        "calibration": np.asarray(calibration, np.float64),
+        "thresholds": np.asarray(thresholds, np.float64),
+    }
+    state["version"] = _version(state)
+    state["meta"] = meta
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(state, path, compression=zipfile.ZIP_DEFLATED)
+    return str(state["version"])
+
+
+def load_semantic(heads_path: Path, embedder_path: Path) -> SemanticModel:
+    """Read the heads and the embedding file they were trained on, checking both."""
+    if untrusted := sio.get_untrusted_types(file=heads_path):
+        raise EmbedderFileError(f"{heads_path}: refusing untrusted types {sorted(untrusted)}")
+    state = sio.load(heads_path)
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        raise EmbedderFileError(f"{heads_path}: not a semantic heads file of format {FORMAT}")
+    if (version := _version(state)) != state.get("version"):
+        raise EmbedderFileError(f"{heads_path}: content hash {version} != recorded "
+                                f"{state.get('version')}")
+    embedder = StaticEmbedder(load_embedder_state(embedder_path, state["embedder_sha256"]))
+    return SemanticModel(embedder, tuple(state["categories"]),
+                         np.asarray(state["coef"], np.float32),
+                         np.asarray(state["intercept"], np.float64),
+                         np.asarray(state["calibration"], np.float64),
+                         np.asarray(state["thresholds"], np.float64),
+                         str(state["ml_version"]), version, dict(state.get("meta") or {}))
