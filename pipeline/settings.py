@@ -179,8 +179,15 @@ class ModerationSettings(_Section):
 
     ban_threshold: int = Field(default=3, ge=1)
     window_days: int = Field(default=90, ge=1)
+    max_decisions_per_author: int = Field(default=20, ge=1)
     team: str = "communications"
     review_group_prefix: str = "civicmod-review"
+
+    @model_validator(mode="after")
+    def _keeps_enough_decisions(self) -> ModerationSettings:
+        if self.max_decisions_per_author < self.ban_threshold:
+            raise ValueError("moderation.max_decisions_per_author must be at least ban_threshold")
+        return self
 
 
 class ConsoleSettings(_Section):

@@ -40,9 +40,16 @@ def banned_finding() -> Finding:
 class ViolatorBook:
     """The latest standing of every author on the partitions this worker holds."""
 
-    def __init__(self, threshold: int, window_days: int) -> None:
+    def __init__(self, threshold: int, window_days: int, max_decisions: int = 20) -> None:
+        """``max_decisions``: the most recent decisions kept per author (at least
+        ``threshold``); older ones are dropped, so a prolific violator's standing, and the
+        message that carries it, stay bounded (the window alone let 24,000 hides in 30
+        minutes hold 30 MB and grow every standing message: docs/reliability.md, "Soak")."""
+        if max_decisions < threshold:
+            raise ValueError("max_decisions must be at least the ban threshold")
         self.threshold = threshold
         self.window_days = window_days
+        self.max_decisions = max_decisions
         self._partitions: dict[int, dict[str, Standing]] = {}
 
     def load(self, partition: int, standings: Iterable[Standing]) -> None:
@@ -134,6 +141,7 @@ class ViolatorBook:
                      if d.at > since and (decision is None or d.comment_id != decision.comment_id)]
         if decision is not None:
             decisions.append(decision)
+        del decisions[:-self.max_decisions]  # the latest ones: enough to reach the threshold
         if banned is None:  # the ban, if any, stands as it was
             banned = current is not None and current.banned
             banned_at = current.banned_at if current is not None else None

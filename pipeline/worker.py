@@ -70,7 +70,8 @@ def build_app(
     """
     app = faust.App(settings.worker.app_id, **app_options(settings))
     topics = settings.topics
-    book = ViolatorBook(settings.moderation.ban_threshold, settings.moderation.window_days)
+    book = ViolatorBook(settings.moderation.ban_threshold, settings.moderation.window_days,
+                        settings.moderation.max_decisions_per_author)
     loader = StandingLoader(book, settings.kafka.bootstrap_servers, topics.sanctions,
                             aiokafka_options(settings.kafka))
     dispatcher = Dispatcher(topics, screener, book, repeats)

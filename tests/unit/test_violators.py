@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from pipeline.actions import ModerationAction
 from pipeline.records import Category
 from pipeline.violators import ViolatorBook, banned_finding
@@ -120,3 +122,21 @@ def test_load_keeps_the_last_standing_per_author_and_drop_forgets() -> None:
 def test_banned_finding_is_category_i() -> None:
     finding = banned_finding()
     assert finding.category == "i" and finding.score == 1.0 and finding.label
+
+
+def test_a_prolific_violator_keeps_only_the_latest_decisions_and_still_reaches_the_ban() -> None:
+    b = ViolatorBook(threshold=3, window_days=90, max_decisions=5)
+    standing = None
+    for n in range(1000):
+        standing = b.record_hide(0, AUTHOR, f"c{n}", ("d",), T0 + timedelta(minutes=n)) \
+            or standing
+    assert standing is not None
+    assert [d.comment_id for d in standing.decisions] == [f"c{n}" for n in range(995, 1000)]
+    assert standing.violations == 5 and standing.recommendation == "ban"
+    assert len(standing.reasons[-1]) < 300  # the listed violations do not grow with the author
+    assert b.history(AUTHOR, T0 + timedelta(days=1)).sanction == "ban recommended"
+
+
+def test_fewer_kept_decisions_than_the_threshold_are_refused() -> None:
+    with pytest.raises(ValueError, match="at least the ban threshold"):
+        ViolatorBook(threshold=3, window_days=90, max_decisions=2)
