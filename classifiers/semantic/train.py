@@ -28,10 +28,13 @@ embedding (C=4, positives weighted 4) memorised the corpus's town vocabulary: he
 sent 17 of 56 legitimate comments to review; on the embedding alone, C=1, none (decision)."""
 
 
-REVIEW_BUDGET = 0.005
+REVIEW_BUDGET = 0.0
 """Per head and per corpus file, the largest share of its legitimate train rows the head may
-send to review (four heads: at most 2% together, the policy's budget for legitimate comments).
-Per file, so that the easy templated identity mentions cannot dilute the hard civic comments."""
+send to review. 0: each threshold sits above every legitimate train comment's score. With
+0.5% the held-out civic comments went to review at 3.2% ("The courthouse security line took
+an hour, please add staff." under h): viewpoint neutrality outranks the semantic stage's
+recall (decision 0016). Per file, so that the easy templated identity mentions cannot dilute
+the hard civic comments."""
 _GRID = np.round(np.arange(0.5, 1.0, 0.01), 2)
 
 

@@ -72,14 +72,8 @@ def test_held_out_mentions_stay_within_one_percent_to_review_per_class() -> None
     assert {r.protected_class for r in rates if r.mentions} == POLICY_CLASSES
     assert all(r.remove == 0 for r in rates)
     over = {r.protected_class: f"{r.review}/{r.mentions}" for r in rates if r.review_rate > 0.01}
-    assert over == KNOWN_OVER
-
-
-KNOWN_OVER = {"genetics": "1/27"}
-"""The goal is at most 1% per class. Missed since the semantic stage (decision 0016): "The
-mayor owes people with genetic disorders an apology for canceling the town hall." goes to
-review as g (0.72). Listed here so that any other class going over, or genetics getting worse,
-still fails."""
+    assert over == {}  # at most 1% to review per class (the semantic g head's genetics case is
+    # gone since its thresholds sit above every legitimate train comment, decision 0016)
 
 
 @pytest.mark.parametrize("text", [

@@ -84,8 +84,10 @@ def test_a_paraphrase_lies_closer_than_an_unrelated_comment() -> None:
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
 
 
-SEMANTIC_RECALL_FLOOR = 0.25
-"""The semantic stage alone, on the held-out plain-words comments (measured 68 of 221)."""
+SEMANTIC_RECALL_FLOOR = 0.18
+"""The semantic stage alone, on the held-out plain-words comments: measured 42 of 221 (19%)
+since its thresholds sit above every legitimate train comment (68 of 221 with a 0.5% budget,
+which sent civic comments to review: decision 0016)."""
 
 
 def _held_out(name: str) -> list[dict[str, object]]:

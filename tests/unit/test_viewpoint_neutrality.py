@@ -27,9 +27,10 @@ from pipeline.settings import CONFIG_DIR, DetectorSettings
 
 CORPUS = Path(__file__).resolve().parents[2] / "classifiers" / "corpus"
 MAX_REVIEW_RATE = 0.02
-CIVIC_TOPICS_MAX_REVIEW = 0.035
-"""Measured 3 of 94 (3.2%, all by the semantic stage): above the 2% goal, reported as missed in
-decision 0016; this bound only keeps it from getting worse."""
+CIVIC_TOPICS_MAX_REVIEW = 0.025
+"""Measured 2 of 94 (2.1%, both by the semantic stage's h head) since its thresholds sit above
+every legitimate train comment (was 3 of 94 with a 0.5% budget): one comment over the 2% goal,
+reported as missed in decision 0016; this bound only keeps it from getting worse."""
 # Recall floors on the test split, set a little below what was measured (docs/detectors.md):
 # a: the profanity detector; d–h: the rule detectors alone (the model can only add findings).
 RECALL_FLOORS: dict[str, float] = {
