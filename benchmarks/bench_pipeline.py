@@ -283,25 +283,19 @@ def forward_rate(bench: Bench, count: int, timeout: float, memory: dict[str, Mem
         consumer = _reader(settings, [settings.topics.verdicts])
         watch = memory[f"forward-only agent, {count} at once"] = Memory(
             {"agent": agent.pid, **bench.service_pids()})
-        watch.at_rest()
-        loader_cpu = multiprocessing.get_context("spawn").Value("d", 0.0)
-        with watch.sampling():
-            started = time.monotonic()
-            loader = threading.Thread(target=load,
-                                      args=(settings, count, 0, "fwd", timeout, loader_cpu))
-            loader.start()
-            seen = 0
-            while seen < count and time.monotonic() - started < timeout:
-                seen += sum(len(b) for b in consumer.poll(timeout_ms=200).values())
-            elapsed = time.monotonic() - started
-            loader.join()
-        watch.cpu["loader"] = loader_cpu.value
+        seen = 0
+
+        def forwarded() -> bool:
+            nonlocal seen
+            seen += sum(len(b) for b in consumer.poll(timeout_ms=200).values())
+            return seen >= count
+
+        elapsed = timed_load(settings, count, "fwd", timeout, watch, forwarded,
+                             f"{count} forwarded")
         consumer.close()
     finally:
         agent.terminate()
         agent.wait(30)
-    if seen < count:
-        raise TimeoutError(f"forward agent: {seen} of {count} in {timeout:.0f}s")
     return count / elapsed
 
 
@@ -326,19 +320,28 @@ def throughput(bench: Bench, settings: Settings, pids: dict[str, int], count: in
                timeout: float, watch: Memory) -> float:
     """Comments/s raw → archived: first send → the sink committed the last one."""
     watch.pids = {**pids, **bench.service_pids()}
+    elapsed = timed_load(settings, count, "e2e", timeout, watch,
+                         lambda: bench.archived(settings) >= count, f"{count} archived",
+                         pause=0.5)
+    return count / elapsed
+
+
+def timed_load(settings: Settings, count: int, prefix: str, timeout: float, watch: Memory,
+               done: Callable[[], bool], what: str, pause: float = 0.0) -> float:
+    """Send ``count`` comments at once from the loader process while ``watch`` samples; the
+    seconds from the start until ``done()`` (the loader's CPU goes into ``watch.cpu``)."""
     watch.at_rest()
     loader_cpu = multiprocessing.get_context("spawn").Value("d", 0.0)
     with watch.sampling():
         started = time.monotonic()
         loader = threading.Thread(target=load,
-                                  args=(settings, count, 0, "e2e", timeout, loader_cpu))
+                                  args=(settings, count, 0, prefix, timeout, loader_cpu))
         loader.start()
-        wait_until(lambda: bench.archived(settings) >= count, timeout,
-                   f"{count} archived", pause=0.5)
+        wait_until(done, timeout, what, pause=pause)
         elapsed = time.monotonic() - started
         loader.join()
     watch.cpu["loader"] = loader_cpu.value
-    return count / elapsed
+    return elapsed
 
 
 def latencies(bench: Bench, settings: Settings, rate: int, seconds: float, watch: Memory
