@@ -142,7 +142,7 @@ def read_csv(
         raise ValueError("a CSV file needs at least one label rule (COLUMN=CATS)")
     known = frozenset().union(*(r.categories for r in rules))
     examples: list[Example] = []
-    for row in _rows(path, delimiter):
+    for row in read_rows(path, delimiter):
         if text_column not in row:
             raise ValueError(f"{path.name}: no column {text_column!r}")
         missing = [r.column for r in rules if r.column not in row]
@@ -153,15 +153,17 @@ def read_csv(
     return examples
 
 
-def _rows(path: Path, delimiter: str | None) -> Iterator[dict[str, str]]:
+def read_rows(path: Path, delimiter: str | None = None) -> Iterator[dict[str, str]]:
+    """Each row of a CSV/TSV file as a dict (the delimiter from the suffix when not given);
+    undecodable bytes replaced, fields of any size."""
     sep = delimiter or ("\t" if path.suffix.lower() in (".tsv", ".tab") else ",")
     with path.open(encoding="utf-8", errors="replace", newline="") as handle, \
-            unlimited_csv_fields():
+            _unlimited_csv_fields():
         yield from csv.DictReader(handle, delimiter=sep)
 
 
 @contextmanager
-def unlimited_csv_fields() -> Iterator[None]:
+def _unlimited_csv_fields() -> Iterator[None]:
     """Lift the csv module's process-wide field size limit while a dataset is read, and put
     the previous limit back (the file ingest relies on the default to refuse runaway quotes)."""
     previous = csv.field_size_limit(sys.maxsize)

@@ -9,12 +9,11 @@ duplicates never straddle the split).
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifiers.ml.data import Example, unlimited_csv_fields
+from classifiers.ml.data import Example, read_rows
 
 
 @dataclass(frozen=True)
@@ -48,12 +47,6 @@ class Dataset:
         return self.read(root)
 
 
-def _rows(path: Path, delimiter: str = ",") -> Iterator[dict[str, str]]:
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle, \
-            unlimited_csv_fields():
-        yield from csv.DictReader(handle, delimiter=delimiter)
-
-
 def _example(text: str, positives: set[str], known: set[str], source: str, tasks: set[str],
              group: str = "") -> Example:
     return Example(text=text, positives=frozenset(positives), known=frozenset(known),
@@ -62,7 +55,7 @@ def _example(text: str, positives: set[str], known: set[str], source: str, tasks
 
 def _davidson(root: Path) -> list[Example]:
     out = []
-    for row in _rows(root / "davidson2017/labeled_data.csv"):
+    for row in read_rows(root / "davidson2017/labeled_data.csv"):
         label = row["class"]
         if label == "0":  # hate speech: c; it is usually vulgar too, so a is left unknown
             out.append(_example(row["tweet"], {"c"}, {"c"}, "davidson", {"offensive", "hate"}))
@@ -75,7 +68,7 @@ def _davidson(root: Path) -> list[Example]:
 
 def _olid(root: Path) -> list[Example]:
     out = []
-    for row in _rows(root / "olid/olid-training-v1.0.tsv", delimiter="\t"):
+    for row in read_rows(root / "olid/olid-training-v1.0.tsv", delimiter="\t"):
         a, b, c = row["subtask_a"], row["subtask_b"], row["subtask_c"]
         tasks = {"offensive"} if a == "OFF" else set()
         if a == "NOT":
@@ -103,7 +96,7 @@ def _jigsaw(root: Path) -> list[Example]:
     out = []
     seen: set[str] = set()
     for name in ("train.5k", *_JIGSAW_POOLS):
-        for row in _rows(root / f"jigsaw/{name}.csv"):
+        for row in read_rows(root / f"jigsaw/{name}.csv"):
             if row["id"] in seen:  # the pools share some ids with train.5k
                 continue
             seen.add(row["id"])
@@ -118,7 +111,7 @@ def _jigsaw(root: Path) -> list[Example]:
 def _youtube(root: Path) -> list[Example]:
     out = []
     for name in ("Youtube01-Psy", "Youtube02-KatyPerry", "Youtube03-LMFAO"):
-        for row in _rows(root / f"youtube_spam/{name}.csv"):
+        for row in read_rows(root / f"youtube_spam/{name}.csv"):
             spam = row["label"] == "1"
             out.append(_example(row["CONTENT"], {"d"} if spam else set(), {"d"}, "youtube",
                                 {"spam"} if spam else set(), group=row["COMMENT_ID"]))
@@ -127,7 +120,7 @@ def _youtube(root: Path) -> list[Example]:
 
 def _sms(root: Path) -> list[Example]:
     out = []
-    for row in _rows(root / "sms_spam/SMSSpamCollection", delimiter="\t"):
+    for row in read_rows(root / "sms_spam/SMSSpamCollection", delimiter="\t"):
         spam = row["Label"] == "spam"
         out.append(_example(row["SMS"], {"d"} if spam else set(), {"d"}, "sms",
                             {"spam"} if spam else set()))
@@ -136,7 +129,7 @@ def _sms(root: Path) -> list[Example]:
 
 def _stormfront(root: Path) -> list[Example]:
     out = []
-    for row in _rows(root / "stormfront/sampled_train.csv"):
+    for row in read_rows(root / "stormfront/sampled_train.csv"):
         hate = row["label"] == "hate"
         post = row["file_id"].split("_")[0]  # sentences of one post stay on one side
         out.append(_example(row["text"], {"c"} if hate else set(), {"c"}, "stormfront",
