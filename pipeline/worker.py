@@ -75,7 +75,7 @@ def build_app(
     loader = StandingLoader(book, settings.kafka.bootstrap_servers, topics.sanctions,
                             aiokafka_options(settings.kafka))
     dispatcher = Dispatcher(topics, screener, book, repeats)
-    metrics.set_versions(screener.policy.version, screener.registry.version)
+    metrics.set_versions(screener.policy.version, screener.model_version)
     outputs: dict[str, faust.TopicT] = {}
 
     def raw_topic(name: str) -> faust.TopicT:
