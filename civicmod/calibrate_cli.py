@@ -13,7 +13,7 @@ from rich.table import Table
 from civicmod.bootstrap import cli_settings
 from civicmod.model_cli import Delimiter, Labels, TextCol, rules
 from classifiers.ml.calibration import MIN_NEGATIVES, MIN_POSITIVES
-from classifiers.ml.data import Example, read_labeled
+from classifiers.ml.data import Example, read_labeled, split_of
 from classifiers.ml.defaults import MODEL_PATH
 from pipeline.settings import Settings
 
@@ -70,6 +70,11 @@ def calibrate(
                                   "detectors.calibration_file, else the state folder)")
     ] = None,
     model: Annotated[Path, typer.Option(help="The model the scores come from")] = MODEL_PATH,
+    part: Annotated[
+        str, typer.Option(help="held-out: only the rows `civicmod train` leaves out under the "
+                          "model's seed (the model never fitted them); all: every row (when "
+                          "the model was trained without them)")
+    ] = "held-out",
     min_positives: Annotated[int, typer.Option(min=2)] = MIN_POSITIVES,
     min_negatives: Annotated[int, typer.Option(min=2)] = MIN_NEGATIVES,
     text_col: TextCol = "text",
@@ -78,14 +83,20 @@ def calibrate(
 ) -> None:
     """Fit a score map per (source, category) of the model and save it with skops."""
     from classifiers.ml.calibration import fit_calibration, labeled_scores, save_calibration
-    from classifiers.ml.detector import MLDetector
+    from classifiers.ml.detector import MLDetector, shipped_model
 
+    if part not in ("held-out", "all"):
+        raise typer.BadParameter(f"--part must be held-out or all, not {part!r}")
     settings = cli_settings()
     examples = _labeled(labeled or [], text_col, label, delimiter)
     if archive:
         examples += _archive(settings)
+    if part == "held-out":
+        seed = int(shipped_model(model).meta.get("seed", 0))
+        examples = [e for e in examples if split_of(e, seed) == "test"]
     if not examples:
-        console.print("nothing to fit on: give --labeled SOURCE=PATH or decide comments first")
+        console.print(f"nothing to fit on ({part} rows): give --labeled SOURCE=PATH or decide "
+                      "comments first")
         raise typer.Exit(1)
     detector = MLDetector.shipped(model, town_domains=settings.detectors.domains)
     by_source: dict[str, list[Example]] = {}

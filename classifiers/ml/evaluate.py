@@ -29,6 +29,8 @@ class Scored:
     scores: dict[str, float]
     found: frozenset[str]
     action: Action
+    by: frozenset[str] = frozenset()
+    """The detectors with a finding at its category's review threshold."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,9 @@ def judged(example: Example, detection: Detection, action: Action, policy: Polic
     )
     if detection.failures and action == "allow":
         action = "review"
-    return Scored(example, scores, found, action)
+    by = frozenset(f.detector for f in detection.findings
+                   if f.score >= policy.categories[f.category].review)
+    return Scored(example, scores, found, action, by)
 
 
 @dataclass(frozen=True)
