@@ -163,6 +163,8 @@ evaluate: install
 	$(BIN)/civicmod evaluate classifiers/corpus/legitimate.jsonl --card $(CARD)
 	$(BIN)/civicmod evaluate classifiers/corpus/civic_topics.jsonl --split test --card $(CARD)
 	$(BIN)/civicmod evaluate classifiers/corpus/identity_handwritten.jsonl --split test --card $(CARD)
+	# Per-source calibration on each public dataset (fitted on train, measured held out).
+	if [ -d ../shared/datasets ]; then $(BIN)/civicmod evaluate ../shared/datasets --card $(CARD); fi
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) $(DISTILL_VENV) .civicmod .pytest_cache .mypy_cache .ruff_cache

@@ -104,12 +104,12 @@ def calibrate(
         by_source.setdefault(example.source, []).append(example)
     window = settings.worker.score_window_chars
     calibration = fit_calibration(
-        detector.version,
+        detector.model_version,
         {source: labeled_scores(detector, rows, window) for source, rows in by_source.items()},
         min_positives, min_negatives)
     path = out or default_out(settings)
     version = save_calibration(calibration, path)
-    table = Table(title=f"calibration {version} for model {detector.version}")
+    table = Table(title=f"calibration {version} for model {detector.model_version}")
     for column in ("source", "category", "map"):
         table.add_column(column)
     for source, maps in sorted(calibration.maps.items()):

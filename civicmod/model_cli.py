@@ -188,7 +188,7 @@ def _evaluate_calibration(root: Path, settings: Settings, model: Path, card: Pat
                                              settings.worker.score_window_chars, seed)
     if not measured:
         raise typer.BadParameter(f"{root}: no known dataset here")
-    command = f"civicmod evaluate {root.name} --seed {seed}"
+    command = f"civicmod evaluate {root} --seed {seed}"
     section = calibration_section(calibration, measured, policy, command)
     Console().print(section, markup=False, highlight=False)
     if card is not None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from classifiers.ml.calibration_card import calibration_section, measure_sources
 from classifiers.ml.card import (
     evaluation_section,
     identity_section,
@@ -22,7 +23,7 @@ from classifiers.ml.defaults import (
     SEMANTIC_CATEGORIES,
     SEMANTIC_PATH,
 )
-from classifiers.ml.detector import REVIEW_ONLY, REVIEW_ONLY_CEILING
+from classifiers.ml.detector import REVIEW_ONLY, REVIEW_ONLY_CEILING, MLDetector
 from classifiers.ml.evaluate import score
 from classifiers.ml.persist import load_model, save_model
 from classifiers.ml.train import (
@@ -122,6 +123,7 @@ def build(
         "the share the label agrees with. Out of domain (tweets, forum posts, SMS) precision is "
         "the number that matters on a government page: every wrong flag is a resident's "
         "comment held for review.", "", *precision_table(runs)]))
+    card = _calibration(card, sources, registry, policy, window_chars, request.seed)
     identity = [e for s in sources.items if "identity" in s.name for e in s.test]
     card = replace_section(card, "identity", identity_section(
         "Neutral mentions of protected classes (held out): false positives per class",
@@ -131,6 +133,19 @@ def build(
     request.card.write_text(card, encoding="utf-8")
     return BuildResult(version, request.out, request.out.stat().st_size, train_seconds,
                        tuple(model.categories), tuple(sources.notes))
+
+
+def _calibration(card: str, sources: Sources, registry: Registry, policy: Policy,
+                 window_chars: int, seed: int) -> str:
+    """The card with per-source calibration measured on every public source (none: as is)."""
+    public = {s.name: (s.train, s.test) for s in sources.items if s.kind == "public" and s.test}
+    detector = next((d for d in registry.detectors if isinstance(d, MLDetector)), None)
+    if not public or detector is None:
+        return card
+    calibration, _, measured = measure_sources(public, registry, detector, policy,
+                                               window_chars, seed)
+    return replace_section(card, "calibration", calibration_section(
+        calibration, measured, policy, f"civicmod train --seed {seed}"))
 
 
 def _semantic(request: BuildRequest, sources: Sources, version: str) -> SemanticResult | None:

@@ -7,8 +7,8 @@ whole registry and policy are measured on its held-out part, without and with th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from classifiers.ml.calibration import SourceCalibration, fit_calibration, labeled_scores
@@ -36,16 +36,27 @@ class Measured:
 def measure_datasets(root: Path, registry: Registry, detector: MLDetector, policy: Policy,
                      window_chars: int, seed: int
                      ) -> tuple[SourceCalibration, list[SourceCalibration], list[Measured]]:
-    """Per public dataset under ``root``: its held-out part decided before and after its
-    map. Returns the maps fitted on the train parts, the two cross-fitted sets, and the
-    measurements."""
+    """:func:`measure_sources` over every public dataset under ``root``, split by ``seed``."""
     parts = {dataset.name: split_examples(dataset.load(root), seed)
              for dataset in available(root)}
+    return measure_sources(parts, registry, detector, policy, window_chars, seed)
+
+
+def measure_sources(parts: Mapping[str, tuple[list[Example], list[Example]]],
+                    registry: Registry, detector: MLDetector, policy: Policy,
+                    window_chars: int, seed: int
+                    ) -> tuple[SourceCalibration, list[SourceCalibration], list[Measured]]:
+    """Per source (name: (train, test)), its held-out part decided before and after its
+    map. Returns the maps fitted on the train parts, the two cross-fitted sets (held-out
+    halves split by ``seed + 1``), and the measurements."""
+    parts = {name: ([replace(e, source=name) for e in train],
+                    [replace(e, source=name) for e in test])
+             for name, (train, test) in parts.items()}  # a map applies by source name
     halves = {name: split_examples(test, seed + 1, test_fraction=0.5)
               for name, (_, test) in parts.items()}
 
     def fitted(rows: dict[str, list[Example]]) -> SourceCalibration:
-        return fit_calibration(detector.version, {
+        return fit_calibration(detector.model_version, {
             name: labeled_scores(detector, examples, window_chars)
             for name, examples in rows.items()})
 
