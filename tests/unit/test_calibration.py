@@ -191,3 +191,23 @@ def test_evaluate_a_datasets_folder_writes_the_calibration_section(tmp_path: Pat
     assert shipped_model().version in text
     [row] = [line for line in text.splitlines() if line.startswith("| sms | d ")]
     assert row.count("→") == 4  # review and remove cells, shipped → train → cross-fitted
+
+
+def test_moderator_decisions_carry_the_comment_page_as_their_source() -> None:
+    from civicmod.moderator_examples import examples_from_store
+    from tests.unit.test_ml_training import FakeStore, _object
+
+    at = "2026-01-01T00:00:00+00:00"
+    store = FakeStore({
+        "moderation.actions/x": _object("moderation.actions", [
+            {"kind": "remove", "comment_id": "1", "categories": ["b"], "at": at},
+            {"kind": "keep", "comment_id": "2", "categories": [], "at": at}]),
+        "comments.verdicts/y": _object("comments.verdicts", [
+            {"comment": {"id": "1", "text": "an insult", "platform": "facebook",
+                         "page": "town"}, "findings": [{"category": "b"}]},
+            {"comment": {"id": "2", "text": "fair criticism"}, "findings": [{"category": "b"}]},
+        ]),
+    })
+    examples = examples_from_store(store, "moderation.actions", "comments.verdicts")
+    assert {e.text: e.source for e in examples} == {"an insult": "facebook:town",
+                                                    "fair criticism": "archive"}
