@@ -184,7 +184,7 @@ def _evaluate_calibration(root: Path, settings: Settings, model: Path, card: Pat
     detector = MLDetector.shipped(model, town_domains=settings.detectors.domains)
     if seed is None:
         seed = int(shipped_model(model).meta.get("seed", 0))
-    calibration, _, measured = measure_datasets(root, registry, detector, policy,
+    calibration, measured = measure_datasets(root, registry, detector, policy,
                                              settings.worker.score_window_chars, seed)
     if not measured:
         raise typer.BadParameter(f"{root}: no known dataset here")

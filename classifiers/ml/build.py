@@ -142,7 +142,7 @@ def _calibration(card: str, sources: Sources, registry: Registry, policy: Policy
     detector = next((d for d in registry.detectors if isinstance(d, MLDetector)), None)
     if not public or detector is None:
         return card
-    calibration, _, measured = measure_sources(public, registry, detector, policy,
+    calibration, measured = measure_sources(public, registry, detector, policy,
                                                window_chars, seed)
     return replace_section(card, "calibration", calibration_section(
         calibration, measured, policy, f"civicmod train --seed {seed}"))

@@ -35,7 +35,7 @@ class Measured:
 
 def measure_datasets(root: Path, registry: Registry, detector: MLDetector, policy: Policy,
                      window_chars: int, seed: int
-                     ) -> tuple[SourceCalibration, list[SourceCalibration], list[Measured]]:
+                     ) -> tuple[SourceCalibration, list[Measured]]:
     """:func:`measure_sources` over every public dataset under ``root``, split by ``seed``."""
     parts = {dataset.name: split_examples(dataset.load(root), seed)
              for dataset in available(root)}
@@ -45,10 +45,10 @@ def measure_datasets(root: Path, registry: Registry, detector: MLDetector, polic
 def measure_sources(parts: Mapping[str, tuple[list[Example], list[Example]]],
                     registry: Registry, detector: MLDetector, policy: Policy,
                     window_chars: int, seed: int
-                    ) -> tuple[SourceCalibration, list[SourceCalibration], list[Measured]]:
+                    ) -> tuple[SourceCalibration, list[Measured]]:
     """Per source (name: (train, test)), its held-out part decided before and after its
-    map. Returns the maps fitted on the train parts, the two cross-fitted sets (held-out
-    halves split by ``seed + 1``), and the measurements."""
+    map (the held-out halves of the cross-fitted maps split by ``seed + 1``). Returns the maps
+    fitted on the train parts and the measurements."""
     parts = {name: ([replace(e, source=name) for e in train],
                     [replace(e, source=name) for e in test])
              for name, (train, test) in parts.items()}  # a map applies by source name
@@ -71,7 +71,7 @@ def measure_sources(parts: Mapping[str, tuple[list[Example], list[Example]]],
             name, len(train), score(test, registry, policy, window_chars),
             score(test, registry, policy, window_chars, on_train),
             Run(crossed[0].scored + crossed[1].scored, crossed[0].seconds + crossed[1].seconds)))
-    return on_train, on_half, measured
+    return on_train, measured
 
 
 def _at(scored: Sequence[Scored], category: str, threshold: float) -> str:
