@@ -6,7 +6,7 @@ source where they are rare (or said differently) the same score means less. Each
 scaling on the logit of the shipped score, ``sigmoid(slope * logit(score) + offset)``: two
 parameters, strictly increasing, stable with a few dozen examples of each class (isotonic
 regression needs thousands and answers in steps; see
-docs/decisions/XXXX-per-source-calibration.md). A category without
+docs/decisions/0017-per-source-calibration.md). A category without
 :data:`MIN_POSITIVES` positive and :data:`MIN_NEGATIVES` negative examples of a source, or
 whose fitted slope is not positive, gets no map and keeps the shipped score.
 

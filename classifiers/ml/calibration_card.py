@@ -107,7 +107,7 @@ def calibration_section(calibration: SourceCalibration, measured: Sequence[Measu
         "`–` means nothing was flagged. A map changes only the linear model's findings, which "
         "it reports from the review threshold: it can lower a score below a threshold or "
         "move one between them, never raise one from below the review threshold "
-        "(docs/decisions/XXXX-per-source-calibration.md).", "",
+        "(docs/decisions/0017-per-source-calibration.md).", "",
         "| source | category | train-part map: slope, offset (+/−) | held-out (positives) | "
         "at review | at remove |",
         "| --- | --- | --- | ---: | --- | --- |"]
