@@ -25,6 +25,7 @@ from classifiers.ml.defaults import (
 )
 from classifiers.ml.detector import REVIEW_ONLY, REVIEW_ONLY_CEILING, MLDetector
 from classifiers.ml.evaluate import score
+from classifiers.ml.model import CommentModel
 from classifiers.ml.persist import load_model, save_model
 from classifiers.ml.train import (
     MIN_EXAMPLES,
@@ -91,7 +92,7 @@ def build(
     meta = {"seed": request.seed, "heads": list(model.categories),
             "sources": {s.name: len(s.train) for s in sources.items}}
     version = save_model(model, request.out, meta)
-    semantic = _semantic(request, sources, version)
+    semantic = _semantic(request, sources, model, version)
     registry = registry_for(request.out, semantic.path if semantic else None)
     card = _header(request, version, train_seconds, model.categories, sources, policy)
     card += semantic_section(request.embedder, semantic) if semantic else (
@@ -148,12 +149,13 @@ def _calibration(card: str, sources: Sources, registry: Registry, policy: Policy
         calibration, measured, policy, f"civicmod train --seed {seed}"))
 
 
-def _semantic(request: BuildRequest, sources: Sources, version: str) -> SemanticResult | None:
+def _semantic(request: BuildRequest, sources: Sources, model: CommentModel, version: str
+              ) -> SemanticResult | None:
     """Fit and save the semantic heads when there is an embedder to read."""
     if request.semantic_out is None or not request.embedder.is_file():
         sources.notes.append(f"semantic stage: no embedder at {request.embedder}, not trained")
         return None
-    return fit_semantic(sources.items, request.semantic_categories, request.embedder,
+    return fit_semantic(sources.items, request.semantic_categories, request.embedder, model,
                         version, request.semantic_out, request.seed)
 
 
