@@ -73,8 +73,9 @@ browser: install
 	test -f $(AXE) || npm install --prefix $(VENV)/axe --no-audit --no-fund axe-core@4 || \
 		echo "axe-core could not be installed: the browser test will be skipped"
 
+# The slowest tests are listed at the end, to keep the suite well under 15 minutes.
 test: install lint browser
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=25
 
 # Screenshots of the console's main pages for docs/console.md (the browser test writes them).
 screenshots: browser
