@@ -40,6 +40,9 @@ def app_options(settings: Settings) -> dict[str, Any]:
         "broker": f"kafka://{settings.kafka.bootstrap_servers}",
         "broker_credentials": faust_credentials(settings.kafka),
         "store": "memory://",
+        # Faust makes a table folder even for in-memory tables: keep it in the state dir,
+        # not in whatever directory the worker was started from.
+        "datadir": str(settings.embedded.state_dir / "{conf.name}-data"),
         "web_enabled": False,
         "topic_partitions": settings.kafka.partitions,
         "topic_replication_factor": settings.kafka.replication_factor,
