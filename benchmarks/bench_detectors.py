@@ -34,7 +34,7 @@ from itertools import cycle, islice  # noqa: E402
 from classifiers.ml.corpus import load_corpus  # noqa: E402
 from classifiers.ml.datasets import available  # noqa: E402
 from classifiers.ml.defaults import DEFAULT_DATA_DIR  # noqa: E402
-from classifiers.ml.features import _chunk_features  # noqa: E402
+from classifiers.ml.features import clear_chunk_cache  # noqa: E402
 from classifiers.registry import default_registry  # noqa: E402
 from classifiers.semantic.detector import ModelCascade  # noqa: E402
 from classifiers.semantic.embedder import StaticEmbedder  # noqa: E402
@@ -88,7 +88,7 @@ def bench(texts: list[str], peer_n: int, repeat: int) -> dict[str, float]:
         for batch in batches:
             registry.detect_batch(batch)
 
-    _chunk_features.cache_clear()
+    clear_chunk_cache()
     rates = {"registry a–h, first pass": len(texts) / _timed(whole, 1)}
     rates["registry a–h"] = len(texts) / _timed(whole, repeat)
     for detector in registry.detectors:

@@ -67,8 +67,9 @@ class ModelCascade(MLDetector):
 
     def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         """Return one list of findings per text, in order."""
-        windows, scored, features = self.features(texts)
-        out = self.findings(windows, scored, features)
+        batch = self.features(texts)
+        windows = batch.windows
+        out = self.findings(batch)
         proba = self.semantic.proba(self.semantic.embedder.embed(windows))
         for i, head in zip(*np.nonzero(proba >= self.semantic_min), strict=True):
             out[i].append(Finding(
