@@ -40,10 +40,16 @@ _ANY = _Info(None, None)
 _EMPTY = _Info(frozenset({""}), None)
 
 
-def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
-    """Lower-case strings one of which every match of ``pattern`` contains (None: unknown)."""
+def required_literals(pattern: str, flags: int = 0, ascii_text: bool = False
+                      ) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of ``pattern`` contains (None: unknown).
+
+    With ``ascii_text`` the set holds for ASCII texts only (the non-ASCII case partners of
+    i, k and s cannot occur in them, so those letters count as literals under ``(?i)``).
+    """
     parsed = _parser.parse(pattern, flags)
-    info = _sequence(list(parsed), bool(parsed.state.flags & re.IGNORECASE))
+    partners = frozenset() if ascii_text else _CASE_PARTNERS
+    info = _Walk(partners).sequence(list(parsed), bool(parsed.state.flags & re.IGNORECASE))
     return _useful(info.required)
 
 
@@ -61,49 +67,76 @@ def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str
     return a if key_a >= key_b else b
 
 
-def _char(code: int, ignore_case: bool) -> _Info:
-    char = chr(code)
-    if not char.isascii() or (ignore_case and char.lower() in _CASE_PARTNERS):
-        return _ANY
-    return _Info(frozenset({char.lower()}), None)
+class _Walk:
+    """The walk over a parse tree, with the letters that count as unknown under ``(?i)``."""
 
+    def __init__(self, partners: frozenset[str]) -> None:
+        self.partners = partners
 
-def _node(op: Any, av: Any, ignore_case: bool) -> _Info:
-    if op is c.LITERAL:
-        return _char(av, ignore_case)
-    if op is c.IN:
-        chars: set[str] = set()
-        for item_op, item_av in av:
-            if item_op is not c.LITERAL:
-                return _ANY
-            info = _char(item_av, ignore_case)
-            if info.exact is None:
-                return _ANY
-            chars |= info.exact
-        return _Info(frozenset(chars), None)
-    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-        return _EMPTY
-    if op is c.SUBPATTERN:
-        _group, add, remove, sub = av
-        case = (ignore_case or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
-        return _sequence(list(sub), case)
-    if op is c.ATOMIC_GROUP:
-        return _sequence(list(av), ignore_case)
-    if op is c.BRANCH:
-        return _branch([_sequence(list(sub), ignore_case) for sub in av[1]])
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-        low, high, sub = av
-        inner = _sequence(list(sub), ignore_case)
-        if high == 0:
-            return _EMPTY
-        if low == 0:
-            if high == 1 and inner.exact is not None:
-                return _Info(inner.exact | {""}, None)
+    def char(self, code: int, ignore_case: bool) -> _Info:
+        char = chr(code)
+        if not char.isascii() or (ignore_case and char.lower() in self.partners):
             return _ANY
-        if low == high == 1:
-            return inner
-        return _Info(None, _useful(inner.exact) or inner.required)
-    return _ANY  # ANY, NOT_LITERAL, GROUPREF, GROUPREF_EXISTS, CATEGORY...
+        return _Info(frozenset({char.lower()}), None)
+
+    def node(self, op: Any, av: Any, ignore_case: bool) -> _Info:
+        if op is c.LITERAL:
+            return self.char(av, ignore_case)
+        if op is c.IN:
+            chars: set[str] = set()
+            for item_op, item_av in av:
+                if item_op is not c.LITERAL:
+                    return _ANY
+                info = self.char(item_av, ignore_case)
+                if info.exact is None:
+                    return _ANY
+                chars |= info.exact
+            return _Info(frozenset(chars), None)
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            return _EMPTY
+        if op is c.SUBPATTERN:
+            _group, add, remove, sub = av
+            case = (ignore_case or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
+            return self.sequence(list(sub), case)
+        if op is c.ATOMIC_GROUP:
+            return self.sequence(list(av), ignore_case)
+        if op is c.BRANCH:
+            return _branch([self.sequence(list(sub), ignore_case) for sub in av[1]])
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, high, sub = av
+            inner = self.sequence(list(sub), ignore_case)
+            if high == 0:
+                return _EMPTY
+            if low == 0:
+                if high == 1 and inner.exact is not None:
+                    return _Info(inner.exact | {""}, None)
+                return _ANY
+            if low == high == 1:
+                return inner
+            return _Info(None, _useful(inner.exact) or inner.required)
+        return _ANY  # ANY, NOT_LITERAL, GROUPREF, GROUPREF_EXISTS, CATEGORY...
+
+    def sequence(self, items: list[tuple[Any, Any]], ignore_case: bool) -> _Info:
+        best: frozenset[str] | None = None
+        run: frozenset[str] | None = frozenset({""})
+        whole: frozenset[str] | None = frozenset({""})
+        for op, av in items:
+            info = self.node(op, av, ignore_case)
+            best = _better(best, info.required)
+            if info.exact is None:
+                best = _better(best, run)
+                run = frozenset({""})
+                whole = None
+                continue
+            joined = _product(run, info.exact)
+            if joined is None:  # too many strings: close the run, start one at this piece
+                best = _better(best, run)
+                joined = info.exact
+            run = joined
+            if whole is not None:
+                whole = _product(whole, info.exact)
+        best = _better(best, run)
+        return _Info(whole, best)
 
 
 def _branch(options: list[_Info]) -> _Info:
@@ -116,29 +149,6 @@ def _branch(options: list[_Info]) -> _Info:
     if exact is not None and len(exact) > MAX_STRINGS:
         exact = None
     return _Info(exact, required)
-
-
-def _sequence(items: list[tuple[Any, Any]], ignore_case: bool) -> _Info:
-    best: frozenset[str] | None = None
-    run: frozenset[str] | None = frozenset({""})
-    whole: frozenset[str] | None = frozenset({""})
-    for op, av in items:
-        info = _node(op, av, ignore_case)
-        best = _better(best, info.required)
-        if info.exact is None:
-            best = _better(best, run)
-            run = frozenset({""})
-            whole = None
-            continue
-        joined = _product(run, info.exact)
-        if joined is None:  # too many strings: close the run, start one at this piece
-            best = _better(best, run)
-            joined = info.exact
-        run = joined
-        if whole is not None:
-            whole = _product(whole, info.exact)
-    best = _better(best, run)
-    return _Info(whole, best)
 
 
 def _product(left: frozenset[str] | None, right: frozenset[str]) -> frozenset[str] | None:
@@ -166,7 +176,7 @@ class LiteralGate:
         return any(s in lower for s in self.strings)
 
 
-def literal_gate(pattern: str, flags: int = 0) -> LiteralGate | None:
+def literal_gate(pattern: str, flags: int = 0, ascii_text: bool = False) -> LiteralGate | None:
     """The gate of ``pattern``'s :func:`required_literals` (None when there is no set)."""
-    found = required_literals(pattern, flags)
+    found = required_literals(pattern, flags, ascii_text)
     return None if found is None else LiteralGate(found)
