@@ -16,7 +16,9 @@ selective set among its runs of literals and its parts (longest shortest string,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import groupby
 from re import _constants as c  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -157,23 +159,41 @@ def _product(left: frozenset[str] | None, right: frozenset[str]) -> frozenset[st
     return frozenset(a + b for a in left for b in right)
 
 
-IN_TESTS = 12
+IN_TESTS = 6
 """Up to this many strings are tested one by one with ``in``; more go into one regex."""
 
 
 class LiteralGate:
-    """Whether a lower-case text may match a pattern: False only when it cannot."""
+    """Whether a lower-case text may match a pattern: False only when it cannot.
+
+    A string that contains another one of the set adds nothing (the shorter one is there
+    whenever it is) and is dropped; the rest are tested with ``in`` or, when many, by one
+    trie-shaped regex (``re`` tries only the branch of the letter it reads).
+    """
 
     def __init__(self, strings: frozenset[str]) -> None:
-        self.strings = tuple(sorted(strings, key=lambda s: (-len(s), s)))
-        self._regex = (re.compile("|".join(map(re.escape, self.strings)))
-                       if len(self.strings) > IN_TESTS else None)
+        kept = [s for s in strings if not any(o != s and o in s for o in strings)]
+        self.strings = tuple(sorted(kept, key=lambda s: (len(s), s)))
+        self._regex = (re.compile(_trie(self.strings)) if len(self.strings) > IN_TESTS
+                       else None)
 
     def __call__(self, lower: str) -> bool:
         """Whether ``lower`` holds one of the strings."""
         if self._regex is not None:
             return self._regex.search(lower) is not None
         return any(s in lower for s in self.strings)
+
+
+def _trie(strings: Iterable[str]) -> str:
+    """A regex matching exactly ``strings`` (none a prefix of another), as a trie."""
+    branches = []
+    for first, group in groupby(sorted(strings), key=lambda s: s[0]):
+        rests = [s[1:] for s in group]
+        if len(rests) == 1:
+            branches.append(re.escape(first + rests[0]))
+        else:
+            branches.append(re.escape(first) + "(?:" + _trie(rests) + ")")
+    return "|".join(branches)
 
 
 def literal_gate(pattern: str, flags: int = 0, ascii_text: bool = False) -> LiteralGate | None:
