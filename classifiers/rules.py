@@ -136,10 +136,12 @@ class PatternRule:
 
     def find(self, doc: NormText) -> Iterator[Hit]:
         """Every non-overlapping match, as hits on the original text."""
-        if self.also and doc.stems.isdisjoint(self.also):
-            return
-        if self.gate is not None and not self.gate(doc.lower):
-            return
+        if (self.also and doc.stems.isdisjoint(self.also)) or (
+                self.gate is not None and not self.gate(doc.lower)):
+            return iter(())
+        return self._hits(doc)
+
+    def _hits(self, doc: NormText) -> Iterator[Hit]:
         view = doc.text if self.cased else doc.lower
         for m in self.regex.finditer(view):
             if self.accept is not None and not self.accept(m, doc):

@@ -231,8 +231,9 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
         features = _cached_features(list(chunk_texts), (
             lo, hi, self.n_char_features, marker(tuple(self.marked_terms)), self.skip_links))
         ids = np.arange(len(features), dtype=np.int64)
-        char_cols, char_chunk = _flatten([f[0] for f in features], np.int32, ids)
-        hashes, word_chunk = _flatten([f[1] for f in features], np.uint32, ids)
+        char_parts, word_parts = zip(*features, strict=True) if features else ((), ())
+        char_cols, char_chunk = _flatten(char_parts, np.int32, ids)
+        hashes, word_chunk = _flatten(word_parts, np.uint32, ids)
         word_cols = (hashes % self.n_word_features).astype(np.int32)
         same = np.zeros(max(len(hashes) - 1, 0), dtype=bool)
         if self.word_ngram_max >= 2 and len(hashes) >= 2:
@@ -284,7 +285,7 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
 
 
 def _flatten(
-    per_chunk: list[bytes], dtype: type[np.generic], chunk_rows: np.ndarray
+    per_chunk: Sequence[bytes], dtype: type[np.generic], chunk_rows: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The 4-byte values of every chunk, concatenated, and the row (text) of each."""
     values = np.frombuffer(b"".join(per_chunk), dtype=dtype)

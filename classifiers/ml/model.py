@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from classifiers.ml.features import CommentVectorizer, TextGrams
+from classifiers.ml.features import CommentVectorizer, TextGrams, chunks
 from classifiers.ml.heads import CalibratedLinearHeads
 
 _EDGE_PUNCTUATION = "\"'()[]{}<>.,;:!?*_-~`"
@@ -139,7 +140,7 @@ class CommentModel(ClassifierMixin, BaseEstimator):
         n_chunks = len(chunk_rows)
         chunk_start = np.zeros(len(hits) + 1, dtype=np.int64)
         np.cumsum(np.bincount(chunk_rows, minlength=len(hits)), out=chunk_start[1:])
-        spans = _ChunkSpans(texts, found.chunks, chunk_rows, chunk_start)
+        spans = _ChunkSpans(texts, chunk_rows, chunk_start)
         out: dict[tuple[int, int], list[Contribution]] = {}
         for head in np.flatnonzero(hits.any(axis=0)).tolist():
             mine = hits[chunk_rows[chunk_of], head]
@@ -180,26 +181,23 @@ def _shares(features: sp.csr_matrix, keys: np.ndarray) -> np.ndarray:
 class _ChunkSpans:
     """Start offsets of the chunks of a batch's texts, found when first asked for."""
 
-    def __init__(self, texts: Sequence[str], chunk_texts: list[str], chunk_rows: np.ndarray,
-                 chunk_start: np.ndarray) -> None:
+    def __init__(self, texts: Sequence[str], chunk_rows: np.ndarray, chunk_start: np.ndarray
+                 ) -> None:
         self.texts = texts
-        self.chunk_texts = chunk_texts
         self.chunk_rows = chunk_rows
         self.chunk_start = chunk_start
         self._starts: dict[int, list[int]] = {}
 
     def start(self, j: int) -> int:
-        """The offset of chunk ``j`` in its text (chunks are maximal non-space runs, so each
-        is the first occurrence of its text after the one before it ends)."""
+        """The offset of chunk ``j`` in its text (the chunks of ``str.split()``, which are the
+        matches of ``\\S+``; a text is scanned only up to the chunk asked for)."""
         row = int(self.chunk_rows[j])
-        first = int(self.chunk_start[row])
-        known = self._starts.setdefault(row, [])
-        text = self.texts[row]
-        while len(known) <= j - first:
-            k = first + len(known)
-            after = known[-1] + len(self.chunk_texts[k - 1]) if known else 0
-            known.append(text.find(self.chunk_texts[k], after))
-        return known[j - first]
+        k = j - int(self.chunk_start[row])
+        known = self._starts.get(row, [])
+        if len(known) <= k:
+            known = self._starts[row] = [
+                m.start() for m in islice(chunks(self.texts[row]), k + 1)]
+        return known[k]
 
 
 def _trimmed(start: int, text: str) -> Contribution:
