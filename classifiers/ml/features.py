@@ -231,9 +231,8 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
         features = _cached_features(list(chunk_texts), (
             lo, hi, self.n_char_features, marker(tuple(self.marked_terms)), self.skip_links))
         ids = np.arange(len(features), dtype=np.int64)
-        char_parts, word_parts = zip(*features, strict=True) if features else ((), ())
-        char_cols, char_chunk = _flatten(char_parts, np.int32, ids)
-        hashes, word_chunk = _flatten(word_parts, np.uint32, ids)
+        char_cols, char_chunk = _flatten([f[0] for f in features], np.int32, ids)
+        hashes, word_chunk = _flatten([f[1] for f in features], np.uint32, ids)
         word_cols = (hashes % self.n_word_features).astype(np.int32)
         same = np.zeros(max(len(hashes) - 1, 0), dtype=bool)
         if self.word_ngram_max >= 2 and len(hashes) >= 2:
