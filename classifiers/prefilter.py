@@ -59,14 +59,30 @@ def _useful(found: frozenset[str] | None) -> frozenset[str] | None:
     return None if found is None or "" in found or not found else found
 
 
+_COMMON_WORDS = """
+a about after all also am an and any are as at be been but by can come could day do does
+don't even for from get go going good got had has have he her here him his how i if in into
+is it its just know like make me more my need no not now of on one only or other our out
+people please really say see she should so some take than that the their them then there
+these they think this time to too up us very want was way we well were what when where which
+who will with would yeah yes you your
+"""
+_COMMON = frozenset(_COMMON_WORDS.split())
+"""Very common English words: a required set holding one is a weak gate (selectivity only;
+which set is chosen never changes what the gate lets through)."""
+
+
 def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
-    """The more selective of two required sets (longer shortest string, then fewer strings)."""
+    """The more selective of two required sets: without a very common word, then longer
+    shortest string, then fewer strings."""
     a, b = _useful(a), _useful(b)
     if a is None or b is None:
         return a if b is None else b
-    key_a = (min(map(len, a)), -len(a))
-    key_b = (min(map(len, b)), -len(b))
-    return a if key_a >= key_b else b
+    return a if _selectivity(a) >= _selectivity(b) else b
+
+
+def _selectivity(found: frozenset[str]) -> tuple[bool, int, int]:
+    return (found.isdisjoint(_COMMON), min(map(len, found)), -len(found))
 
 
 class _Walk:
