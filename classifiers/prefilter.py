@@ -175,7 +175,7 @@ def _product(left: frozenset[str] | None, right: frozenset[str]) -> frozenset[st
     return frozenset(a + b for a in left for b in right)
 
 
-IN_TESTS = 6
+IN_TESTS = 20
 """Up to this many strings are tested one by one with ``in``; more go into one regex."""
 
 
