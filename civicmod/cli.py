@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from civicmod import model_cli, moderator_cli
+from civicmod import calibrate_cli, model_cli, moderator_cli
 from civicmod.archive_cli import archive_app
 from civicmod.bootstrap import cli_settings, cli_store, console
 from civicmod.console.users_cli import users_app
@@ -29,6 +29,7 @@ app.command("history")(moderator_cli.history)
 app.command("train")(model_cli.train)
 app.command("evaluate")(model_cli.evaluate)
 app.command("distill")(model_cli.distill)
+app.command("calibrate")(calibrate_cli.calibrate)
 config_app = typer.Typer(help="Inspect the settings.")
 topics_app = typer.Typer(help="Manage the Kafka topics.")
 app.add_typer(config_app, name="config")

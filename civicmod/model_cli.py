@@ -40,7 +40,8 @@ Delimiter = Annotated[
 ]
 
 
-def _rules(specs: list[str] | None) -> list[LabelRule]:
+def rules(specs: list[str] | None) -> list[LabelRule]:
+    """The parsed ``--label`` rules (a bad one is a usage error)."""
     try:
         return [LabelRule.parse(spec) for spec in specs or []]
     except ValueError as exc:
@@ -98,7 +99,7 @@ def train(
         corpus_dir=corpus,
         categories=tuple(c.strip() for c in categories.split(",") if c.strip()),
         text_column=text_col,
-        rules=tuple(_rules(label)),
+        rules=tuple(rules(label)),
         delimiter=delimiter,
     )
     result = build(
@@ -119,7 +120,9 @@ def train(
 
 
 def evaluate(
-    path: Annotated[Path, typer.Argument(help="Labeled JSONL ({text, categories}) or CSV")],
+    path: Annotated[Path, typer.Argument(
+        help="Labeled JSONL ({text, categories}) or CSV; or a folder of the public datasets, to "
+             "measure per-source calibration on each (fitted on its train part)")],
     text_col: TextCol = "text",
     label: Labels = None,
     delimiter: Delimiter = None,
@@ -132,15 +135,23 @@ def evaluate(
     split: Annotated[
         str, typer.Option(help="Only JSONL rows of this split (train, test) or all")
     ] = "all",
+    seed: Annotated[
+        int | None, typer.Option(help="Seed of the datasets' splits (default: the model's)")
+    ] = None,
 ) -> None:
-    """Precision, recall and F1 per category of the whole registry and policy on a file."""
+    """Precision, recall and F1 per category of the whole registry and policy on a file; on a
+    datasets folder, precision and recall at the policy's thresholds before and after
+    per-source calibration."""
     from classifiers.ml.card import evaluation_section, identity_section, write_section
     from classifiers.ml.evaluate import report, score
     from classifiers.registry import default_registry
 
     settings = cli_settings()
+    if path.is_dir():
+        _evaluate_calibration(path, settings, model, card, seed)
+        return
     try:
-        examples = read_labeled(path, text_col, _rules(label), delimiter)
+        examples = read_labeled(path, text_col, rules(label), delimiter)
     except (OSError, ValueError) as exc:
         raise typer.BadParameter(str(exc)) from exc
     if split != "all":
@@ -159,6 +170,30 @@ def evaluate(
         if any(s.example.clean for s in run.scored):
             write_section(card, f"identity: {name}", identity_section(
                 f"{name} (`civicmod evaluate`): false positives per protected class", run))
+
+
+def _evaluate_calibration(root: Path, settings: Settings, model: Path, card: Path | None,
+                          seed: int | None) -> None:
+    from classifiers.ml.calibration_card import calibration_section, measure_datasets
+    from classifiers.ml.card import write_section
+    from classifiers.ml.detector import MLDetector, shipped_model
+    from classifiers.registry import default_registry
+
+    policy = load_policy(settings.policy_file)
+    registry = default_registry(model_path=model, detectors=settings.detectors, policy=policy)
+    detector = MLDetector.shipped(model, town_domains=settings.detectors.domains)
+    if seed is None:
+        seed = int(shipped_model(model).meta.get("seed", 0))
+    calibration, measured = measure_datasets(root, registry, detector, policy,
+                                             settings.worker.score_window_chars, seed)
+    if not measured:
+        raise typer.BadParameter(f"{root}: no known dataset here")
+    command = f"civicmod evaluate {root} --seed {seed}"
+    section = calibration_section(calibration, measured, policy, command)
+    Console().print(section, markup=False, highlight=False)
+    if card is not None:
+        write_section(card, "calibration", section)
+        console.print(f"wrote section 'calibration' of {card}")
 
 
 def _print_report(run: Run, errors: int) -> None:

@@ -3,7 +3,8 @@
 The latest keep, remove or restore of each comment labels it: a removal makes its categories
 positive; a keep or restore makes every category the pipeline had flagged on it negative (a
 flag a moderator overruled is exactly the mistake to learn from). The text comes from the
-comment's archived verdict.
+comment's archived verdict; each example's ``source`` is the comment's origin,
+``platform:page`` (what per-source calibration groups by), or ``archive`` when it names none.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def examples_from_store(store: ArchiveStore, actions_topic: str, verdicts_topic:
         text = comment.get("text")
         if decision is None or not isinstance(text, str):
             continue
-        if example := _example(text, decision, _flagged(verdict)):
+        if example := _example(text, decision, _flagged(verdict), _origin(comment)):
             examples.append(example)
     return examples
 
@@ -92,9 +93,17 @@ def _flagged(verdict: dict[str, Any]) -> frozenset[str]:
     return frozenset(str(f.get("category")) for f in findings if isinstance(f, dict)) & ALL
 
 
-def _example(text: str, decision: _Decision, flagged: frozenset[str]) -> Example | None:
+def _origin(comment: dict[str, Any]) -> str:
+    platform, page = comment.get("platform"), comment.get("page")
+    if isinstance(platform, str) and isinstance(page, str) and platform and page:
+        return f"{platform}:{page}"
+    return "archive"
+
+
+def _example(text: str, decision: _Decision, flagged: frozenset[str], source: str
+             ) -> Example | None:
     if decision.kind == "remove":
         if not decision.categories:
             return None
-        return Example(text, decision.categories, decision.categories, "archive")
-    return Example(text, frozenset(), flagged or ALL, "archive")
+        return Example(text, decision.categories, decision.categories, source)
+    return Example(text, frozenset(), flagged or ALL, source)

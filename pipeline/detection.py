@@ -50,6 +50,20 @@ class Detector(Protocol):
         ...
 
 
+class ScoreMap(Protocol):
+    """Maps the scores of some findings per source of the comment (per-source calibration)."""
+
+    @property
+    def version(self) -> str:
+        """Names the maps (joins the verdicts' ``model_version``)."""
+        ...
+
+    def rescore(self, sources: Sequence[str], findings: list[Finding]) -> list[Finding]:
+        """The findings of one comment whose origins are ``sources`` (most specific first),
+        with the scores it has a map for replaced; the others unchanged."""
+        ...
+
+
 @dataclass
 class Detection:
     """Everything the registry found in one text, and the detectors that failed on it."""

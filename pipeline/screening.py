@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from pipeline.detection import Registry
+from pipeline.detection import Registry, ScoreMap
 from pipeline.policy import Policy
 from pipeline.records import Action, Comment, DeadLetter, Finding, Verdict
 from pipeline.validation import InvalidComment, parse_comment
@@ -37,16 +37,35 @@ class Outcome:
         return self.verdict is not None and self.verdict.action != "allow"
 
 
+def origins(comment: Comment) -> tuple[str, str]:
+    """Where a comment comes from, most specific first: ``platform:page``, then ``platform``."""
+    return f"{comment.platform}:{comment.page}", comment.platform
+
+
 class Screener:
-    """Validates a batch, scores it with the registry and applies the policy."""
+    """Validates a batch, scores it with the registry and applies the policy.
+
+    ``score_map`` (per-source calibration) replaces the scores of the findings it has a map
+    for the comment's origin before the policy decides; its version joins the verdicts'
+    ``model_version``.
+    """
 
     def __init__(
-        self, registry: Registry, policy: Policy, max_text_chars: int, score_window_chars: int
+        self, registry: Registry, policy: Policy, max_text_chars: int, score_window_chars: int,
+        score_map: ScoreMap | None = None,
     ) -> None:
         self.registry = registry
         self.policy = policy
         self.max_text_chars = max_text_chars
         self.score_window_chars = score_window_chars
+        self.score_map = score_map
+
+    @property
+    def model_version(self) -> str:
+        """The detectors' versions, and the calibration's when there is one."""
+        if self.score_map is None:
+            return self.registry.version
+        return f"{self.registry.version}+{self.score_map.version}"
 
     def screen(
         self,
@@ -72,6 +91,8 @@ class Screener:
         windows = [comment.text[: self.score_window_chars] for _, comment in valid]
         detections = self.registry.detect_batch(windows)
         for (index, comment), detection in zip(valid, detections, strict=True):
+            if self.score_map is not None:
+                detection.findings = self.score_map.rescore(origins(comment), detection.findings)
             if author_findings is not None:
                 detection.findings.extend(author_findings(comment))
             action, reasons = self.policy.decide(detection.findings)
@@ -92,7 +113,7 @@ class Screener:
                 categories=tuple(self.policy.grounds(detection.findings)),
                 reasons=tuple(reasons),
                 policy_version=self.policy.version,
-                model_version=self.registry.version,
+                model_version=self.model_version,
                 scored_chars=min(len(comment.text), self.score_window_chars),
                 truncated=truncated,
             )

@@ -257,6 +257,9 @@ class DetectorSettings(_Section):
     repeat_min_chars: int = Field(default=20, ge=1)
     repeat_max_authors: int = Field(default=20_000, ge=1)
     repeat_per_author: int = Field(default=20, ge=2)
+    # Per-source calibration of the model's scores (``civicmod calibrate`` writes it); empty:
+    # none, every source keeps the shipped scores.
+    calibration_file: str = ""
 
     @model_validator(mode="after")
     def _repeats_fit(self) -> DetectorSettings:
@@ -268,6 +271,11 @@ class DetectorSettings(_Section):
     def domains(self) -> tuple[str, ...]:
         """The Town's own web domains (links there are never spam), lower-case."""
         return _csv(self.town_domains)
+
+    @property
+    def calibration_path(self) -> Path | None:
+        """The per-source calibration file, or None when none is configured."""
+        return Path(self.calibration_file) if self.calibration_file.strip() else None
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -40,6 +40,9 @@ def app_options(settings: Settings) -> dict[str, Any]:
         "broker": f"kafka://{settings.kafka.bootstrap_servers}",
         "broker_credentials": faust_credentials(settings.kafka),
         "store": "memory://",
+        # Faust makes a table folder even for in-memory tables: keep it in the state dir,
+        # not in whatever directory the worker was started from.
+        "datadir": str(settings.embedded.state_dir / "{conf.name}-data"),
         "web_enabled": False,
         "topic_partitions": settings.kafka.partitions,
         "topic_replication_factor": settings.kafka.replication_factor,
@@ -75,7 +78,7 @@ def build_app(
     loader = StandingLoader(book, settings.kafka.bootstrap_servers, topics.sanctions,
                             aiokafka_options(settings.kafka))
     dispatcher = Dispatcher(topics, screener, book, repeats)
-    metrics.set_versions(screener.policy.version, screener.registry.version)
+    metrics.set_versions(screener.policy.version, screener.model_version)
     outputs: dict[str, faust.TopicT] = {}
 
     def raw_topic(name: str) -> faust.TopicT:

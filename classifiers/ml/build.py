@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from classifiers.ml.calibration_card import calibration_section, measure_sources
 from classifiers.ml.card import (
     evaluation_section,
     identity_section,
@@ -22,8 +23,9 @@ from classifiers.ml.defaults import (
     SEMANTIC_CATEGORIES,
     SEMANTIC_PATH,
 )
-from classifiers.ml.detector import REVIEW_ONLY, REVIEW_ONLY_CEILING
+from classifiers.ml.detector import REVIEW_ONLY, REVIEW_ONLY_CEILING, MLDetector
 from classifiers.ml.evaluate import score
+from classifiers.ml.model import CommentModel
 from classifiers.ml.persist import load_model, save_model
 from classifiers.ml.train import (
     MIN_EXAMPLES,
@@ -90,7 +92,7 @@ def build(
     meta = {"seed": request.seed, "heads": list(model.categories),
             "sources": {s.name: len(s.train) for s in sources.items}}
     version = save_model(model, request.out, meta)
-    semantic = _semantic(request, sources, version)
+    semantic = _semantic(request, sources, model, version)
     registry = registry_for(request.out, semantic.path if semantic else None)
     card = _header(request, version, train_seconds, model.categories, sources, policy)
     card += semantic_section(request.embedder, semantic) if semantic else (
@@ -122,6 +124,7 @@ def build(
         "the share the label agrees with. Out of domain (tweets, forum posts, SMS) precision is "
         "the number that matters on a government page: every wrong flag is a resident's "
         "comment held for review.", "", *precision_table(runs)]))
+    card = _calibration(card, sources, registry, policy, window_chars, request.seed)
     identity = [e for s in sources.items if "identity" in s.name for e in s.test]
     card = replace_section(card, "identity", identity_section(
         "Neutral mentions of protected classes (held out): false positives per class",
@@ -133,12 +136,26 @@ def build(
                        tuple(model.categories), tuple(sources.notes))
 
 
-def _semantic(request: BuildRequest, sources: Sources, version: str) -> SemanticResult | None:
+def _calibration(card: str, sources: Sources, registry: Registry, policy: Policy,
+                 window_chars: int, seed: int) -> str:
+    """The card with per-source calibration measured on every public source (none: as is)."""
+    public = {s.name: (s.train, s.test) for s in sources.items if s.kind == "public" and s.test}
+    detector = next((d for d in registry.detectors if isinstance(d, MLDetector)), None)
+    if not public or detector is None:
+        return card
+    calibration, measured = measure_sources(public, registry, detector, policy,
+                                               window_chars, seed)
+    return replace_section(card, "calibration", calibration_section(
+        calibration, measured, policy, f"civicmod train --seed {seed}"))
+
+
+def _semantic(request: BuildRequest, sources: Sources, model: CommentModel, version: str
+              ) -> SemanticResult | None:
     """Fit and save the semantic heads when there is an embedder to read."""
     if request.semantic_out is None or not request.embedder.is_file():
         sources.notes.append(f"semantic stage: no embedder at {request.embedder}, not trained")
         return None
-    return fit_semantic(sources.items, request.semantic_categories, request.embedder,
+    return fit_semantic(sources.items, request.semantic_categories, request.embedder, model,
                         version, request.semantic_out, request.seed)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from classifiers.ml.data import CATEGORIES, Example
-from pipeline.detection import Registry
+from pipeline.detection import Detection, Registry, ScoreMap
 from pipeline.policy import Policy
 from pipeline.records import Action
 
@@ -29,6 +29,8 @@ class Scored:
     scores: dict[str, float]
     found: frozenset[str]
     action: Action
+    by: frozenset[str] = frozenset()
+    """The detectors with a finding at its category's review threshold."""
 
 
 @dataclass(frozen=True)
@@ -45,28 +47,41 @@ class Run:
 
 
 def score(
-    examples: Sequence[Example], registry: Registry, policy: Policy, window_chars: int
+    examples: Sequence[Example], registry: Registry, policy: Policy, window_chars: int,
+    score_map: ScoreMap | None = None,
 ) -> Run:
-    """Run the registry and policy over the examples in batches, as the worker does."""
+    """Run the registry and policy over the examples in batches, as the worker does; with
+    ``score_map``, each example's findings are mapped for its source first."""
     scored: list[Scored] = []
     seconds = 0.0
     for start in range(0, len(examples), BATCH):
         batch = examples[start : start + BATCH]
         began = time.perf_counter()
         detections = registry.detect_batch([e.text[:window_chars] for e in batch])
+        if score_map is not None:
+            for example, detection in zip(batch, detections, strict=True):
+                detection.findings = score_map.rescore((example.source,), detection.findings)
         decided = [policy.decide(d.findings) for d in detections]
         seconds += time.perf_counter() - began
         for example, detection, (action, _) in zip(batch, detections, decided, strict=True):
-            scores: dict[str, float] = {}
-            for finding in detection.findings:
-                scores[finding.category] = max(scores.get(finding.category, 0.0), finding.score)
-            found = frozenset(
-                c for c, rule in policy.categories.items() if scores.get(c, -1.0) >= rule.review
-            )
-            if detection.failures and action == "allow":
-                action = "review"
-            scored.append(Scored(example, scores, found, action))
+            scored.append(judged(example, detection, action, policy))
     return Run(scored, seconds)
+
+
+def judged(example: Example, detection: Detection, action: Action, policy: Policy) -> Scored:
+    """An example with its highest score per category, the categories found at their review
+    thresholds and the action (at least review when a detector failed on it)."""
+    scores: dict[str, float] = {}
+    for finding in detection.findings:
+        scores[finding.category] = max(scores.get(finding.category, 0.0), finding.score)
+    found = frozenset(
+        c for c, rule in policy.categories.items() if scores.get(c, -1.0) >= rule.review
+    )
+    if detection.failures and action == "allow":
+        action = "review"
+    by = frozenset(f.detector for f in detection.findings
+                   if f.score >= policy.categories[f.category].review)
+    return Scored(example, scores, found, action, by)
 
 
 @dataclass(frozen=True)

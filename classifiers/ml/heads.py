@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from joblib import Parallel, delayed
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import DataConversionWarning
 from sklearn.linear_model import LogisticRegression
@@ -17,6 +18,15 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 Splits = list[tuple[np.ndarray, np.ndarray]]
+
+
+class _HeadFit(NamedTuple):
+    coef: np.ndarray
+    intercept: float
+    platt: np.ndarray
+    n_iter: int
+    margins: np.ndarray | None
+    """Out-of-fold margins of the head's rows (None without folds)."""
 
 
 class CalibratedLinearHeads(ClassifierMixin, BaseEstimator):
@@ -44,6 +54,9 @@ class CalibratedLinearHeads(ClassifierMixin, BaseEstimator):
     n_jobs : int or None
         Heads fitted at once, in threads (the solver releases the GIL); results do not
         depend on it.
+    keep_out_of_fold : bool
+        Keep each row's calibrated out-of-fold probability as ``out_of_fold_proba_`` (NaN
+        where a head has no label or no folds), for choosing thresholds on rows no head saw.
     """
 
     def __init__(
@@ -54,6 +67,7 @@ class CalibratedLinearHeads(ClassifierMixin, BaseEstimator):
         max_iter: int = 1000,
         random_state: int | None = None,
         n_jobs: int | None = None,
+        keep_out_of_fold: bool = False,
     ) -> None:
         self.C = C
         self.class_weight = class_weight
@@ -61,6 +75,7 @@ class CalibratedLinearHeads(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.keep_out_of_fold = keep_out_of_fold
 
     def __sklearn_tags__(self) -> Any:
         """Sparse input and multi-label targets are supported."""
@@ -95,10 +110,16 @@ class CalibratedLinearHeads(ClassifierMixin, BaseEstimator):
             for target, rows in zip(targets.T, mask.T, strict=True)
         )
         # Column-major, so that ``X @ coef_.T`` reads a row-major matrix (7x faster).
-        self.coef_ = np.asfortranarray(np.vstack([coef for coef, _, _, _ in heads]))
-        self.intercept_ = np.array([b for _, b, _, _ in heads])
-        self.calibration_ = np.vstack([platt for _, _, platt, _ in heads])
-        self.n_iter_ = np.array([n for _, _, _, n in heads])
+        self.coef_ = np.asfortranarray(np.vstack([fit.coef for fit in heads]))
+        self.intercept_ = np.array([fit.intercept for fit in heads])
+        self.calibration_ = np.vstack([fit.platt for fit in heads])
+        self.n_iter_ = np.array([fit.n_iter for fit in heads])
+        if self.keep_out_of_fold:
+            self.out_of_fold_proba_ = np.full(targets.shape, np.nan)
+            for column, (fit, rows) in enumerate(zip(heads, mask.T, strict=True)):
+                if fit.margins is not None:
+                    self.out_of_fold_proba_[rows, column] = expit(
+                        fit.margins * fit.platt[0] + fit.platt[1])
         return self
 
     def _head_weights(self, weights: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -134,8 +155,9 @@ class CalibratedLinearHeads(ClassifierMixin, BaseEstimator):
         rows: np.ndarray,
         folds: int,
         splits: Splits | None,
-    ) -> tuple[np.ndarray, float, np.ndarray, int]:
-        """Coefficients, intercept, Platt (slope, offset) and iterations of one head."""
+    ) -> _HeadFit:
+        """Coefficients, intercept, Platt (slope, offset), iterations and out-of-fold margins
+        of one head."""
         X, target = X[rows], target[rows]
         weights = self._head_weights(weights[rows], target)
         if len(np.unique(target)) < 2:
@@ -149,8 +171,8 @@ class CalibratedLinearHeads(ClassifierMixin, BaseEstimator):
             platt = np.array([scaler.coef_[0, 0], scaler.intercept_[0]])
             if platt[0] <= 0:  # a head no better than chance must not invert its scores
                 platt = np.array([1.0, 0.0])
-        n_iter = int(np.max(head.n_iter_))
-        return head.coef_[0].astype(np.float64), float(head.intercept_[0]), platt, n_iter
+        return _HeadFit(head.coef_[0].astype(np.float64), float(head.intercept_[0]), platt,
+                        int(np.max(head.n_iter_)), margins)
 
     def _out_of_fold_margins(
         self, X: Any, target: np.ndarray, weights: np.ndarray, folds: int, splits: Splits | None

@@ -34,19 +34,21 @@ def semantic_section(embedder_path: Path, result: SemanticResult) -> str:
         "",
         "A comment's embedding is the L2-normalised mean of its WordPiece tokens' vectors "
         "(a static model: no transformer at run time, only numpy and `tokenizers`). One "
-        f"L2 logistic-regression head per category (C={C}) on the embedding, in one detector "
-        "with the linear model (the cascade), Platt-calibrated on 3-fold out-of-fold scores, "
+        f"L2 logistic-regression head per category (C={C}) on the embedding side by side with "
+        "the linear model's features of the same comment (hashed word 1–2-grams and char "
+        "3–5-grams, already computed for a–d), in one detector with the linear model (the "
+        "cascade), Platt-calibrated on 3-fold out-of-fold scores, "
         f"fitted on {result.rows:,} train rows: the hand-written corpus, and the public "
         "datasets' rows as negatives (they are not about e–h; a public row labeled positive, "
         "Jigsaw's threats for h, is left out of that head). Each head's own threshold is the "
         f"lowest from 0.5 that flags at most {REVIEW_BUDGET:.1%} of the legitimate train rows "
-        "of every corpus file (the four heads together at most 2%): "
+        "of every corpus file, scored out of fold (by heads not fitted on them): "
         + ", ".join(f"{c} {t:.2f}" for c, t in zip(result.categories, result.thresholds,
                                                     strict=True))
         + ". The detector reports a category from that threshold or the policy's review "
         f"threshold, whichever is higher, and never above {CEILING}: the semantic stage "
-        "may send a comment to review, never hide it. Its evidence is the words whose token "
-        "vectors raised the head's score most.",
+        "may send a comment to review, never hide it. Its evidence is the words whose "
+        "n-grams raised the head's score most.",
         "",
     ]
     return "\n".join(lines) + "\n"

@@ -1,11 +1,12 @@
 """The model cascade: the linear model's heads (a–d), then the semantic heads (e–h) on each
-comment's static embedding, in one detector over the same windows.
+comment's static embedding and the linear model's features, in one detector over the same
+windows.
 
 A semantic finding is reported when its calibrated probability reaches both the policy's review
 threshold and the head's own (chosen at training: ``classifiers.semantic.train``), and never
 above :data:`CEILING`: the semantic stage may send a comment to review,
 never hide it (its evidence is a guess at meaning, not a matched number or word). Its evidence
-is the words whose token vectors raised the head's score the most.
+is the words whose n-grams raised the head's score the most.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from re import finditer
 
 import numpy as np
 
@@ -54,7 +54,6 @@ class ModelCascade(MLDetector):
         given = min_scores or {}
         self.semantic_min = np.maximum(semantic.thresholds, [
             given.get(c, DEFAULT_MIN_SCORE) for c in self.semantic_categories])
-        self._token_push = semantic.embedder.vectors @ semantic.coef.T  # per token and head
 
     @classmethod
     def shipped_cascade(cls, model_path: Path, semantic_path: Path, embedder_path: Path,
@@ -70,22 +69,17 @@ class ModelCascade(MLDetector):
         batch = self.features(texts)
         windows = batch.windows
         out = self.findings(batch)
-        proba = self.semantic.proba(self.semantic.embedder.embed(windows))
-        for i, head in zip(*np.nonzero(proba >= self.semantic_min), strict=True):
+        proba = self.semantic.proba(self.semantic.embedder.embed(windows), batch.matrix)
+        hits = proba >= self.semantic_min
+        spans = self.model.explain(batch.scored, batch.matrix, hits, top=self.top_evidence,
+                                   coef=self.semantic.word_coef, grams=batch.grams)
+        for i, head in zip(*np.nonzero(hits), strict=True):
+            text = windows[i]
+            evidence = tuple(Evidence(start=c.start, end=c.end, text=printable(text[c.start:c.end]))
+                             for c in spans.get((int(i), int(head)), []))
             out[i].append(Finding(
                 category=self.semantic_categories[head],
                 score=round(min(float(proba[i, head]), CEILING), 4),
-                evidence=self._evidence(windows[i], int(head)), detector="semantic",
+                evidence=evidence, detector="semantic",
                 version=self.semantic.version, label="semantic (review only)"))
         return out
-
-    def _evidence(self, text: str, head: int) -> tuple[Evidence, ...]:
-        """The words whose tokens push the head's score up the most, in text order."""
-        words = list(finditer(r"\S+", text))
-        if not words:
-            return ()
-        counts = self.semantic.embedder.token_counts([w.group() for w in words])
-        push = np.asarray(counts @ self._token_push[:, head]).ravel()
-        best = sorted(j for j in np.argsort(-push)[: self.top_evidence] if push[j] > 0)
-        return tuple(Evidence(start=words[j].start(), end=words[j].end(),
-                              text=printable(words[j].group())) for j in best)

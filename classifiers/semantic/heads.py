@@ -1,4 +1,5 @@
-"""The semantic heads file: one calibrated linear head per category over the static embedding.
+"""The semantic heads file: one calibrated linear head per category over the static embedding
+and the linear model's word and char n-gram features (the cascade computes both per batch).
 
 Saved with skops (never pickle) as plain arrays. Its version is a hash of the arrays, of the
 embedding file's SHA-256 and of the linear model's version, which it records: loading refuses
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 import skops.io as sio
 
 from classifiers.semantic.embedder import (
@@ -24,8 +26,8 @@ from classifiers.semantic.embedder import (
     load_embedder_state,
 )
 
-FORMAT = 1
-_ARRAYS = ("coef", "intercept", "calibration", "thresholds")
+FORMAT = 2
+_ARRAYS = ("coef", "word_coef", "intercept", "calibration", "thresholds")
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,9 @@ class SemanticModel:
     categories: tuple[str, ...]
     coef: np.ndarray
     """float32, shape (heads, embedding dims)."""
+    word_coef: np.ndarray
+    """float32, shape (heads, the linear model's feature columns), column-major (so that
+    ``features @ word_coef.T`` reads it row by row)."""
     intercept: np.ndarray
     calibration: np.ndarray
     """Platt (slope, offset) per head."""
@@ -46,9 +51,11 @@ class SemanticModel:
     version: str
     meta: dict[str, Any]
 
-    def proba(self, embeddings: np.ndarray) -> np.ndarray:
-        """Calibrated probabilities per text and head."""
-        margins = embeddings @ self.coef.T + self.intercept
+    def proba(self, embeddings: np.ndarray, features: sp.spmatrix) -> np.ndarray:
+        """Calibrated probabilities per text and head, from the texts' embeddings and the
+        linear model's features of the same texts."""
+        margins = (embeddings @ self.coef.T + np.asarray(features @ self.word_coef.T)
+                   + self.intercept)
         logits = margins * self.calibration[:, 0] + self.calibration[:, 1]
         with np.errstate(over="ignore"):
             out: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
@@ -67,14 +74,16 @@ def _version(state: dict[str, Any]) -> str:
 
 
 def save_heads(path: Path, categories: tuple[str, ...], coef: np.ndarray,
-               intercept: np.ndarray, calibration: np.ndarray, thresholds: np.ndarray,
+               word_coef: np.ndarray, intercept: np.ndarray, calibration: np.ndarray,
+               thresholds: np.ndarray,
                embedder_sha256: str,
                ml_version: str, meta: dict[str, Any]) -> str:
     """Write the heads (compressed skops); return their version."""
     state: dict[str, Any] = {
         "format": FORMAT, "categories": list(categories), "embedder_sha256": embedder_sha256,
         "ml_version": ml_version,
-        "coef": np.asarray(coef, np.float32), "intercept": np.asarray(intercept, np.float64),
+        "coef": np.asarray(coef, np.float32), "word_coef": np.asarray(word_coef, np.float32),
+        "intercept": np.asarray(intercept, np.float64),
         "calibration": np.asarray(calibration, np.float64),
         "thresholds": np.asarray(thresholds, np.float64),
     }
@@ -98,6 +107,7 @@ def load_semantic(heads_path: Path, embedder_path: Path) -> SemanticModel:
     embedder = StaticEmbedder(load_embedder_state(embedder_path, state["embedder_sha256"]))
     return SemanticModel(embedder, tuple(state["categories"]),
                          np.asarray(state["coef"], np.float32),
+                         np.asfortranarray(state["word_coef"], np.float32),
                          np.asarray(state["intercept"], np.float64),
                          np.asarray(state["calibration"], np.float64),
                          np.asarray(state["thresholds"], np.float64),

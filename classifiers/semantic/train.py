@@ -1,4 +1,5 @@
-"""Fitting the semantic heads on the static embedding of each row.
+"""Fitting the semantic heads on the static embedding and the linear model's features of
+each row.
 
 Rows: every source's train part. The hand-written corpus labels every category; the public
 datasets say nothing about e–h, and their rows count as negatives for them (tweets, forum
@@ -16,35 +17,36 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from classifiers.ml.heads import CalibratedLinearHeads
+from classifiers.ml.model import CommentModel
 from classifiers.ml.train import WEIGHTS, Source
 from classifiers.semantic.embedder import StaticEmbedder, file_sha256, load_embedder_state
 from classifiers.semantic.heads import save_heads
 
-C = 1.0
-"""Inverse regularisation of each head. Heads over the linear model's word features plus the
-embedding (C=4, positives weighted 4) memorised the corpus's town vocabulary: held out, they
-sent 17 of 56 legitimate comments to review; on the embedding alone, C=1, none (decision)."""
+C = 4.0
+"""Inverse regularisation of each head (the linear model's own)."""
 
 
-REVIEW_BUDGET = 0.0
+REVIEW_BUDGET = 0.005
 """Per head and per corpus file, the largest share of its legitimate train rows the head may
-send to review. 0: each threshold sits above every legitimate train comment's score. With
-0.5% the held-out civic comments went to review at 3.2% ("The courthouse security line took
-an hour, please add staff." under h): viewpoint neutrality outranks the semantic stage's
-recall (decision 0016). Per file, so that the easy templated identity mentions cannot dilute
-the hard civic comments."""
-_GRID = np.round(np.arange(0.5, 1.0, 0.01), 2)
+send to review, scored out of fold (by heads not fitted on them, so that a head's memory of
+its training rows cannot hide how it treats new ones). Per file, so that the easy templated
+identity mentions cannot dilute the hard civic comments. Measured held out (decision 0018):
+0 puts every threshold at 0.99 or above; 0.5% sends 3 of 513 civic comments and 0 of 56
+legitimate ones to review from this stage; 1% sends 3 of the 56."""
+_GRID = np.concatenate([np.round(np.arange(0.5, 0.99, 0.01), 2),
+                        np.round(np.arange(0.99, 1.0, 0.001), 3)])
 
 
 def thresholds_for(proba: np.ndarray, budget: float = REVIEW_BUDGET) -> np.ndarray:
     """Per head (column of ``proba``, rows that must be allowed), the lowest threshold from 0.5
-    that flags at most ``budget`` of the rows (0.99 if none does)."""
+    that flags at most ``budget`` of the rows (0.999 if none does)."""
     out = []
     for column in proba.T:
         ok = [t for t in _GRID if np.mean(column >= t) <= budget]
-        out.append(ok[0] if ok else 0.99)
+        out.append(ok[0] if ok else 0.999)
     return np.array(out)
 
 
@@ -60,10 +62,10 @@ class SemanticResult:
 
 
 def fit_semantic(sources: Sequence[Source], categories: Sequence[str], embedder_path: Path,
-                 ml_version: str, out: Path, seed: int
+                 model: CommentModel, ml_version: str, out: Path, seed: int
                  ) -> SemanticResult:
-    """Fit one calibrated head per category on the embedding; save them, pinned to the
-    embedder's SHA-256 and to the linear model they are served beside (``ml_version``)."""
+    """Fit one calibrated head per category on the embedding and ``model``'s features; save
+    them, pinned to the embedder's SHA-256 and to that linear model (``ml_version``)."""
     rows = [(e, s) for s in sources for e in s.train]
     texts = [e.text for e, _ in rows]
     labels = np.array([[c in e.positives for c in categories] for e, _ in rows], dtype=np.int8)
@@ -71,18 +73,21 @@ def fit_semantic(sources: Sequence[Source], categories: Sequence[str], embedder_
                      for e, s in rows], dtype=bool)
     weights = np.array([WEIGHTS[s.kind] for _, s in rows])
     embedder = StaticEmbedder(load_embedder_state(embedder_path))
-    features = embedder.embed(texts).astype(np.float64)
-    heads = CalibratedLinearHeads(C=C, random_state=seed, n_jobs=2)
+    words = model.transform(texts)
+    features = sp.hstack([embedder.embed(texts).astype(np.float64), words], format="csr")
+    heads = CalibratedLinearHeads(C=C, random_state=seed, n_jobs=2, keep_out_of_fold=True)
     heads.fit(features, labels, sample_weight=weights, label_mask=mask)
+    out_of_fold = heads.out_of_fold_proba_
     thresholds = np.zeros(len(categories))
     for name in sorted({s.name for _, s in rows if s.kind == "corpus"}):
         clean = np.array([s.name == name and e.clean for e, s in rows])
         if clean.any():
-            thresholds = np.maximum(thresholds,
-                                    thresholds_for(heads.predict_proba(features[clean])))
+            thresholds = np.maximum(thresholds, thresholds_for(out_of_fold[clean]))
     meta = {"seed": seed, "rows": len(texts), "C": C,
             "sources": sorted({s.name for _, s in rows})}
-    version = save_heads(out, tuple(categories), heads.coef_, heads.intercept_,
+    dims = embedder.dim
+    version = save_heads(out, tuple(categories), heads.coef_[:, :dims], heads.coef_[:, dims:],
+                         heads.intercept_,
                          heads.calibration_, thresholds, file_sha256(embedder_path), ml_version,
                          meta)
     return SemanticResult(version, out, tuple(categories), len(texts),

@@ -50,6 +50,24 @@ def test_multilabel_heads_skip_rows_whose_label_is_unknown() -> None:
     assert masked.predict_proba(X).shape == (60, 2)
 
 
+def test_out_of_fold_probabilities_come_from_heads_that_did_not_see_the_row() -> None:
+    rng = np.random.RandomState(0)
+    X = rng.rand(90, 40)  # more columns than signal: a head fits its own rows too well
+    Y = np.column_stack([X[:, 0] + 0.3 * rng.rand(90) > 0.6, X[:, 1] > 0.5]).astype(int)
+    mask = np.ones_like(Y, dtype=bool)
+    mask[:30, 1] = False
+    heads = CalibratedLinearHeads(C=100.0, random_state=0, keep_out_of_fold=True)
+    heads.fit(X, Y, label_mask=mask)
+    oof = heads.out_of_fold_proba_
+    assert oof.shape == (90, 2)
+    assert np.isnan(oof[:30, 1]).all() and not np.isnan(oof[30:]).any()
+    assert not np.isnan(oof[:, 0]).any()
+    in_sample = heads.predict_proba(X)
+    wrong = np.abs(Y - in_sample)[:, 0].mean(), np.abs(Y - oof)[:, 0].mean()
+    assert wrong[1] > wrong[0]  # rows no head saw are scored worse than seen ones
+    assert not hasattr(CalibratedLinearHeads(random_state=0).fit(X, Y), "out_of_fold_proba_")
+
+
 def test_links_add_no_features_when_skipped() -> None:
     texts = ["vote no on the bond", "vote no on the bond https://example.com/why?ref=1",
              "vote no on the bond www.example.com", "vote no on the bond example"]

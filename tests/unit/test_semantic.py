@@ -66,6 +66,8 @@ def test_a_head_threshold_is_the_lowest_within_its_review_budget() -> None:
     clean = np.array([[0.1, 0.95], [0.2, 0.91], [0.62, 0.2], [0.3, 0.1]])
     assert thresholds_for(clean, budget=0.25).tolist() == [0.5, 0.92]
     assert thresholds_for(clean, budget=0.0).tolist() == [0.63, 0.96]
+    near_one = np.array([[0.9953], [0.2]])
+    assert thresholds_for(near_one, budget=0.0).tolist() == [0.996]  # 0.001 steps above 0.99
 
 
 def test_the_heads_pin_the_committed_embedder() -> None:
@@ -84,10 +86,11 @@ def test_a_paraphrase_lies_closer_than_an_unrelated_comment() -> None:
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
 
 
-SEMANTIC_RECALL_FLOOR = 0.18
-"""The semantic stage alone, on the held-out plain-words comments: measured 42 of 221 (19%)
-since its thresholds sit above every legitimate train comment (68 of 221 with a 0.5% budget,
-which sent civic comments to review: decision 0016)."""
+SEMANTIC_RECALL_FLOOR = 0.37
+"""The semantic stage alone, on the held-out plain-words comments: measured 309 of 777 (40%)
+with heads over the embedding and the linear model's features, thresholds within 0.5% of each
+corpus file's legitimate train comments scored out of fold (decision 0018; 42 of 221 before,
+on the embedding alone)."""
 
 
 def _held_out(name: str) -> list[dict[str, object]]:
@@ -127,7 +130,8 @@ def test_the_worker_runs_the_semantic_stage_without_torch() -> None:
         "print(sorted({f.detector for f in found}))\n"
         "print('torch' in sys.modules)\n"
     )
-    text = "Siphon some gas from the trucks at the Public Works yard, they won't miss it."
+    text = ("Let's all go pull the new trees out of the median on Ellsworth tonight, "
+            "nobody will see.")
     out = subprocess.run([sys.executable, "-c", child, text], capture_output=True, text=True,
                          check=True, timeout=120).stdout.strip().splitlines()
     assert "ml+semantic@ml-" in out[-3]

@@ -27,10 +27,9 @@ from pipeline.settings import CONFIG_DIR, DetectorSettings
 
 CORPUS = Path(__file__).resolve().parents[2] / "classifiers" / "corpus"
 MAX_REVIEW_RATE = 0.02
-CIVIC_TOPICS_MAX_REVIEW = 0.025
-"""Measured 2 of 94 (2.1%, both by the semantic stage's h head) since its thresholds sit above
-every legitimate train comment (was 3 of 94 with a 0.5% budget): one comment over the 2% goal,
-reported as missed in decision 0016; this bound only keeps it from getting worse."""
+"""The issue's goal for legitimate civic comments; civic_topics.jsonl's held-out part (513
+comments, harsh criticism and the topics of e–h) measured 2 to review (0.4%) with the
+semantic heads of decision 0018."""
 # Recall floors on the test split, set a little below what was measured (docs/detectors.md):
 # a: the profanity detector; d–h: the rule detectors alone (the model can only add findings).
 RECALL_FLOORS: dict[str, float] = {
@@ -94,7 +93,7 @@ def test_civic_comments_on_the_topics_of_e_to_h_are_neither_removed_nor_often_re
                for text, d in zip(texts, registry.detect_batch(texts), strict=True)]
     assert [a for a in actions if a[1] == "remove"] == []
     flagged = [a for a in actions if a[1] != "allow"]
-    assert len(flagged) <= CIVIC_TOPICS_MAX_REVIEW * len(texts), "\n".join(map(str, flagged))
+    assert len(flagged) <= MAX_REVIEW_RATE * len(texts), "\n".join(map(str, flagged))
 
 
 def test_rule_detectors_alone_flag_no_legitimate_comment(policy: Policy) -> None:
