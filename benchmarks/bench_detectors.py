@@ -34,7 +34,7 @@ from itertools import cycle, islice  # noqa: E402
 from classifiers.ml.corpus import load_corpus  # noqa: E402
 from classifiers.ml.datasets import available  # noqa: E402
 from classifiers.ml.defaults import DEFAULT_DATA_DIR  # noqa: E402
-from classifiers.ml.features import _chunk_features  # noqa: E402
+from classifiers.ml.features import clear_chunk_cache  # noqa: E402
 from classifiers.registry import default_registry  # noqa: E402
 from classifiers.semantic.detector import ModelCascade  # noqa: E402
 from classifiers.semantic.embedder import StaticEmbedder  # noqa: E402
@@ -88,7 +88,7 @@ def bench(texts: list[str], peer_n: int, repeat: int) -> dict[str, float]:
         for batch in batches:
             registry.detect_batch(batch)
 
-    _chunk_features.cache_clear()
+    clear_chunk_cache()
     rates = {"registry a–h, first pass": len(texts) / _timed(whole, 1)}
     rates["registry a–h"] = len(texts) / _timed(whole, repeat)
     for detector in registry.detectors:
@@ -148,7 +148,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "\"First pass\" starts with the model's per-word feature cache empty (a fresh "
         "worker); the other registry row is the median of later passes. Indented rows are "
         "each detector alone over the same batches, after the registry ran (their caches "
-        "warm), so they do not add up to the registry's time. The public texts are about half "
+        "warm), so they do not add up to the registry's time; the registry pauses the garbage "
+        "collector for each batch, as in the worker, a detector alone does not. The public "
+        "texts are about half "
         "offensive, so the model explains a finding for most of them; a town's stream is "
         "mostly clean, closer to the legitimate-only corpus. `ml+semantic` is the model "
         "cascade: the linear model's features feed its heads (a–d) and, with each comment's "

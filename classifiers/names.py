@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from classifiers.prefilter import LiteralGate, literal_gate
 from pipeline.settings import CONFIG_DIR
 
 NAMES_PATH = CONFIG_DIR / "lexicons" / "names.yaml"
@@ -80,6 +81,18 @@ class NameLexicon:
         body = "|".join(map(re.escape, sorted(self.name_words, key=len, reverse=True)))
         return re.compile(rf"(?<![\w'])(?:{body})(?!\w)", re.I)
 
+    @cached_property
+    def place_gate(self) -> LiteralGate | None:
+        """Literals one of which an ASCII text's lower-case form holds if a place matches."""
+        pattern = self.place_pattern
+        return None if pattern is None else literal_gate(pattern.pattern, ascii_text=True)
+
+    @cached_property
+    def word_gate(self) -> LiteralGate | None:
+        """Literals one of which an ASCII text's lower-case form holds if a name word matches."""
+        pattern = self.word_pattern
+        return None if pattern is None else literal_gate(pattern.pattern, re.I, ascii_text=True)
+
 
 def load_names(path: Path = NAMES_PATH) -> NameLexicon:
     """Read the names lexicon; every name word needs a reason."""
@@ -124,7 +137,8 @@ class NameFinder:
         """For each span of a listed word (in text order), whether it is part of a place or a
         name; one pass over the text for places, a bounded look around each span."""
         pattern = self.lexicon.place_pattern
-        places = [m.span() for m in pattern.finditer(text)] if pattern and spans else []
+        places = ([m.span() for m in pattern.finditer(text)]
+                  if pattern and spans and _may_match(text, self.lexicon.place_gate) else [])
         named: set[str] = set()
         out: list[bool] = []
         k = 0
@@ -141,7 +155,7 @@ class NameFinder:
     def mask(self, text: str) -> str:
         """``text`` with every name word used as a name replaced by x's of the same length."""
         pattern = self.lexicon.word_pattern
-        if pattern is None:
+        if pattern is None or not _may_match(text, self.lexicon.word_gate):
             return text
         spans = [m.span() for m in pattern.finditer(text)]
         if not spans:
@@ -153,6 +167,11 @@ class NameFinder:
                 pieces += [text[last:start], "x" * (end - start)]
                 last = end
         return "".join(pieces) + text[last:]
+
+
+def _may_match(text: str, gate: LiteralGate | None) -> bool:
+    """False only when ``text`` is ASCII and its lower-case form lacks every gate literal."""
+    return gate is None or not text.isascii() or gate(text.lower())
 
 
 def _title_case(word: str) -> bool:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from classifiers.masking import initials
 from classifiers.patterns import NOT_NAMES, PERSON, is_named_person
+from classifiers.prefilter import LiteralGate, literal_gate
 from classifiers.rules import Hit, RuleDetector, stems
 from classifiers.textnorm import NormText
 
@@ -88,12 +89,17 @@ class PersonFactRule:
     lookback: int = LOOKBACK
     not_names: frozenset[str] = NOT_NAMES
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    gate: LiteralGate | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regex", re.compile(rf"\b(?:{self.fact})"))
+        object.__setattr__(self, "gate", literal_gate(self.regex.pattern))
 
     def find(self, doc: NormText) -> Iterator[Hit]:
-        """Two hits per match: the person (initials only) and the fact."""
+        """Two hits per match: the person (initials only) and the fact (the fact's literal
+        gate first: :mod:`classifiers.prefilter`)."""
+        if self.gate is not None and not self.gate(doc.lower):
+            return
         for fact in self.regex.finditer(doc.lower):
             offset = max(0, fact.start() - self.lookback)
             person = self.person.search(doc.text, offset, fact.start())

@@ -26,6 +26,7 @@ from itertools import islice
 from types import FunctionType
 from typing import Any, ClassVar, Literal, Protocol
 
+from classifiers.prefilter import LiteralGate, literal_gate
 from classifiers.textnorm import STEM, NormText, normalize
 from pipeline.records import Category, Evidence, Finding
 
@@ -108,7 +109,9 @@ class PatternRule:
     The rule runs when the comment holds one of its ``triggers`` stems and, if ``also`` is
     given, one of those stems too (a cheap AND before the regex). ``group`` names the part of
     the match shown as evidence, ``mask`` rewrites that evidence (masking secrets), ``accept``
-    rejects a match after a check the regex cannot make.
+    rejects a match after a check the regex cannot make. ``gate`` is derived from the pattern
+    (:mod:`classifiers.prefilter`): the literal strings one of which any match holds, checked
+    before the regex scans; it skips only comments the regex cannot match.
     """
 
     label: str
@@ -121,6 +124,7 @@ class PatternRule:
     accept: Accept | None = None
     also: frozenset[str] = frozenset()
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    gate: LiteralGate | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not 0.0 < self.score <= 1.0:
@@ -128,11 +132,16 @@ class PatternRule:
         if bad := [t for t in self.triggers | self.also if len(t) > STEM]:
             raise ValueError(f"{self.label}: triggers longer than {STEM} letters: {bad}")
         object.__setattr__(self, "regex", re.compile(self.pattern))
+        object.__setattr__(self, "gate", literal_gate(self.pattern))
 
     def find(self, doc: NormText) -> Iterator[Hit]:
         """Every non-overlapping match, as hits on the original text."""
-        if self.also and doc.stems.isdisjoint(self.also):
-            return
+        if (self.also and doc.stems.isdisjoint(self.also)) or (
+                self.gate is not None and not self.gate(doc.lower)):
+            return iter(())
+        return self._hits(doc)
+
+    def _hits(self, doc: NormText) -> Iterator[Hit]:
         view = doc.text if self.cased else doc.lower
         for m in self.regex.finditer(view):
             if self.accept is not None and not self.accept(m, doc):

@@ -38,11 +38,11 @@ def fold_homoglyphs(text: str) -> str:
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_WORD = re.compile(r"[a-z]+")
 _DIGIT = re.compile(r"\d")
 _LONG_NUMBER = re.compile(r"\d(?:[ -]?\d){8}")
 STEM = 4
 """Trigger stems are the first :data:`STEM` letters of a word (a shorter word is its own stem)."""
+_STEM = re.compile(rf"([a-z]{{1,{STEM}}})[a-z]*")  # a run of letters, captured: its stem
 DIGIT_STEM = "#"
 """The stem present when the text holds any digit."""
 NUMBER_STEM = "#9"
@@ -125,7 +125,7 @@ def normalize(text: str) -> NormText:
         folded = _CONTROL.sub(" ", "".join(pieces))
         dropped = tuple(drops)
     lower = _lower(folded)
-    stems = {word[:STEM] for word in _WORD.findall(lower)}
+    stems = set(_STEM.findall(lower))
     if _DIGIT.search(lower):
         stems.add(DIGIT_STEM)
         if _LONG_NUMBER.search(lower):

@@ -31,6 +31,9 @@ _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _BARE_URL = re.compile(
     rf"(?<![\w@.-])(?:{_LABEL}\.){{1,6}}(?:{'|'.join(BARE_TLDS)})(?![\w-])(?!\.\w)" + _TAIL
 )
+_BARE_GATE = re.compile(rf"\.(?:{'|'.join(BARE_TLDS)})(?![\w-])")
+"""What every bare-domain match holds: its last label's dot, the TLD, no word character after.
+It starts with a literal, so ``re`` jumps from dot to dot instead of trying every position."""
 _SLASH_URL = re.compile(
     rf"""(?<![\w@.-])(?:{_LABEL}\.){{1,3}}(?:{'|'.join(SLASH_TLDS)})/[^\s<>"'`]*"""
 )
@@ -59,7 +62,7 @@ def links(doc: NormText) -> Iterator[Link]:
     found: list[tuple[int, int]] = []
     if "http" in doc.stems or "www" in doc.stems:
         found.extend(m.span() for m in _SCHEME_URL.finditer(doc.lower))
-    if not doc.stems.isdisjoint(BARE_TLDS):
+    if not doc.stems.isdisjoint(BARE_TLDS) and _BARE_GATE.search(doc.lower):
         for m in _BARE_URL.finditer(doc.lower):
             if not any(a <= m.start() < b for a, b in found):
                 found.append(m.span())

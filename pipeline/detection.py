@@ -7,14 +7,35 @@ comment at a time, so vectorised detectors pay their fixed costs once per batch.
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from pipeline.records import Finding
 
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off inside the block, and on again after if it was on.
+
+    A batch allocates hundreds of thousands of short-lived containers (matches, hits, numpy
+    views, findings); reference counting frees them all, but their count alone triggers
+    collections that walk every tracked object of the process (the models, the caches)
+    many times per batch. Paused, the collector runs once the batch is done instead: a
+    fifth faster on the public texts (docs/benchmarks.md), no finding changes.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 @runtime_checkable
@@ -67,7 +88,13 @@ class Registry:
         return "+".join(f"{d.name}@{d.version}" for d in self.detectors) or "none"
 
     def detect_batch(self, texts: Sequence[str]) -> list[Detection]:
-        """Run every detector over the batch and merge the findings per text."""
+        """Run every detector over the batch and merge the findings per text.
+
+        The cyclic garbage collector is paused for the batch (:func:`gc_paused`)."""
+        with gc_paused():
+            return self._detect_batch(texts)
+
+    def _detect_batch(self, texts: Sequence[str]) -> list[Detection]:
         merged = [Detection() for _ in texts]
         for detector in self.detectors:
             try:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 
 from classifiers.ml.defaults import MODEL_PATH
+from classifiers.ml.features import TextGrams
 from classifiers.ml.model import CommentModel, Contribution
 from classifiers.ml.persist import LoadedModel, load_model
 from classifiers.ml.protected import ClassNamer
@@ -27,6 +29,16 @@ The policy hides spam (d) automatically. Out of its training domain (tweets, for
 Wikipedia talk pages) the spam head scored 0.9 or more on 115 of the 28,438 public-dataset
 texts labeled clean: the model may send a comment to review as spam, never hide it; the rule
 detectors, whose evidence is explicit, can."""
+
+
+class Vectorised(NamedTuple):
+    """A batch as the model reads it: each text's window, the window with Town links and
+    names blanked (what is scored), its feature matrix and the n-grams counted into it."""
+
+    windows: list[str]
+    scored: list[str]
+    matrix: sp.csr_matrix
+    grams: TextGrams
 
 
 @cache
@@ -81,23 +93,23 @@ class MLDetector:
 
     def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         """Return one list of findings per text, in order."""
-        windows, scored, features = self.features(texts)
-        return self.findings(windows, scored, features)
+        return self.findings(self.features(texts))
 
-    def features(self, texts: Sequence[str]) -> tuple[list[str], list[str], sp.csr_matrix]:
-        """The windows of a batch, the texts the model reads and their feature matrix."""
+    def features(self, texts: Sequence[str]) -> Vectorised:
+        """The windows of a batch, the texts the model reads and their features."""
         windows = [text[: self.max_chars] for text in texts]
         # Links to the Town's own domains are never spam, names ("Dick Johnson", "Hooker Rd")
         # are not vulgar: the model sees neither.
         scored = [self.names.mask(blank_links_to(w, self.town_domains)) for w in windows]
-        return windows, scored, self.model.transform(scored)
+        return Vectorised(windows, scored, *self.model.transform_grams(scored))
 
-    def findings(self, windows: list[str], scored: list[str], features: sp.csr_matrix
-                 ) -> list[list[Finding]]:
+    def findings(self, batch: Vectorised) -> list[list[Finding]]:
         """The findings of a batch from :meth:`features`' result."""
+        windows, scored, features = batch.windows, batch.scored, batch.matrix
         proba = self.model.proba_from_features(features)
         hits = proba >= self.min_scores
-        spans = self.model.explain(scored, features, hits, top=self.top_evidence)
+        spans = self.model.explain(scored, features, hits, top=self.top_evidence,
+                                   grams=batch.grams)
         out: list[list[Finding]] = [[] for _ in windows]
         for i, head in zip(*np.nonzero(hits), strict=True):
             out[i].append(self._finding(windows[i], int(head), float(proba[i, head]),

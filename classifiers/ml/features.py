@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, repeat
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -69,7 +69,38 @@ def marker(terms: tuple[str, ...]) -> int:
     return len(_MARKERS) - 1
 
 
-@lru_cache(maxsize=1 << 16)
+CACHE_CHUNKS = 1 << 16
+"""Chunks whose features are kept per vectoriser configuration; the cache starts over when
+full."""
+_Config = tuple[int, int, int, int, bool]
+_CACHES: dict[_Config, dict[str, tuple[bytes, bytes]]] = {}
+
+
+def clear_chunk_cache() -> None:
+    """Forget every chunk's cached features (the state of a fresh worker)."""
+    _CACHES.clear()
+
+
+def _cached_features(chunk_texts: list[str], config: _Config) -> list[tuple[bytes, bytes]]:
+    """:func:`_chunk_features` of each chunk (cut to its first ``_MAX_KEY_CHARS``), through a
+    plain dict per configuration: one C-level lookup per chunk that was seen before."""
+    cache = _CACHES.setdefault(config, {})
+    found = list(map(cache.get, chunk_texts))
+    if None not in found:
+        return found  # type: ignore[return-value]
+    for k, chunk in enumerate(chunk_texts):
+        if found[k] is not None:
+            continue
+        key = chunk[:_MAX_KEY_CHARS]
+        value = cache.get(key)
+        if value is None:
+            if len(cache) >= CACHE_CHUNKS:
+                cache.clear()
+            value = cache[key] = _chunk_features(key, *config)
+        found[k] = value
+    return found  # type: ignore[return-value]
+
+
 def _chunk_features(
     chunk: str, char_min: int, char_max: int, n_char: int, marker_id: int, skip_links: bool
 ) -> tuple[bytes, bytes]:
@@ -117,6 +148,15 @@ class Grams:
     pair_cols: np.ndarray
     pair_left: np.ndarray
     pair_right: np.ndarray
+
+
+@dataclass(frozen=True)
+class TextGrams:
+    """The chunks of a batch of texts (``chunk_rows``: the text of each) and their n-grams."""
+
+    chunks: list[str]
+    chunk_rows: np.ndarray
+    grams: Grams
 
 
 class CommentVectorizer(TransformerMixin, BaseEstimator):
@@ -174,7 +214,7 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
         lo, hi = self.char_ngram_range
         if not 1 <= lo <= hi:
             raise ValueError("char_ngram_range must be (min, max) with 1 <= min <= max")
-        words, chars = self._counts(X)
+        words, chars, _ = self._counts(X)
         n = len(X)
         self.idf_word_ = _idf(words, n)
         self.idf_char_ = _idf(chars, n)
@@ -183,22 +223,13 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[str]) -> sp.csr_matrix:
         """The TF-IDF matrix of ``X``: word columns first, then char columns."""
-        check_is_fitted(self, "idf_word_")
-        if isinstance(X, str):
-            raise ValueError("X must be a sequence of texts, not one string")
-        words, chars = self._counts(X)
-        return sp.hstack(
-            [_tfidf(words, self.idf_word_), _tfidf(chars, self.idf_char_)], format="csr"
-        )
+        return self.transform_grams(X)[0]
 
     def grams(self, chunk_texts: Sequence[str], chunk_rows: np.ndarray) -> Grams:
         """Every n-gram occurrence of consecutive chunks; ``chunk_rows`` gives each its text."""
         lo, hi = self.char_ngram_range
-        features = list(map(
-            _chunk_features, (chunk[:_MAX_KEY_CHARS] for chunk in chunk_texts), repeat(lo),
-            repeat(hi), repeat(self.n_char_features), repeat(marker(tuple(self.marked_terms))),
-            repeat(self.skip_links),
-        ))
+        features = _cached_features(list(chunk_texts), (
+            lo, hi, self.n_char_features, marker(tuple(self.marked_terms)), self.skip_links))
         ids = np.arange(len(features), dtype=np.int64)
         char_cols, char_chunk = _flatten([f[0] for f in features], np.int32, ids)
         hashes, word_chunk = _flatten([f[1] for f in features], np.uint32, ids)
@@ -218,23 +249,42 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
             pair_left=word_chunk[:-1][same], pair_right=word_chunk[1:][same],
         )
 
-    def _counts(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """Raw n-gram counts of the word block and the char block."""
+    def transform_grams(self, X: Sequence[str]) -> tuple[sp.csr_matrix, TextGrams]:
+        """:meth:`transform`'s matrix and the n-gram occurrences it was counted from."""
+        check_is_fitted(self, "idf_word_")
+        if isinstance(X, str):
+            raise ValueError("X must be a sequence of texts, not one string")
+        words, chars, found = self._counts(X)
+        matrix = sp.hstack(
+            [_tfidf(words, self.idf_word_), _tfidf(chars, self.idf_char_)], format="csr"
+        )
+        return matrix, found
+
+    def text_grams(self, texts: Sequence[str]) -> TextGrams:
+        """The chunks of each text's first ``max_chars`` characters and their n-grams."""
         n = len(texts)
         per_text = [text[: self.max_chars].split() for text in texts]
         chunk_rows = np.repeat(np.arange(n, dtype=np.int32),
                                np.fromiter(map(len, per_text), dtype=np.int64, count=n))
-        g = self.grams(list(chain.from_iterable(per_text)), chunk_rows)
+        chunk_texts = list(chain.from_iterable(per_text))
+        return TextGrams(chunk_texts, chunk_rows, self.grams(chunk_texts, chunk_rows))
+
+    def _counts(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix, TextGrams]:
+        """Raw n-gram counts of the word block and the char block, and the occurrences."""
+        n = len(texts)
+        found = self.text_grams(texts)
+        g, chunk_rows = found.grams, found.chunk_rows
         word_rows = chunk_rows[np.concatenate([g.word_chunk, g.pair_left])]
         return (
             _count_matrix(word_rows, np.concatenate([g.word_cols, g.pair_cols]),
                           (n, self.n_word_features)),
             _count_matrix(chunk_rows[g.char_chunk], g.char_cols, (n, self.n_char_features)),
+            found,
         )
 
 
 def _flatten(
-    per_chunk: list[bytes], dtype: type[np.generic], chunk_rows: np.ndarray
+    per_chunk: Sequence[bytes], dtype: type[np.generic], chunk_rows: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The 4-byte values of every chunk, concatenated, and the row (text) of each."""
     values = np.frombuffer(b"".join(per_chunk), dtype=dtype)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from classifiers.prefilter import literal_gate
 from pipeline.settings import CONFIG_DIR
 
 PROTECTED_CLASSES_PATH = CONFIG_DIR / "lexicons" / "protected-classes.yaml"
@@ -21,10 +22,17 @@ class ClassNamer:
             name: re.compile(r"\b(?:" + "|".join(_term(t) for t in terms) + r")\b", re.I)
             for name, terms in (data.get("classes") or {}).items()
         }
+        self._gates = {name: literal_gate(p.pattern, re.I, ascii_text=True)
+                       for name, p in self.patterns.items()}
 
     def classes(self, text: str) -> list[str]:
-        """The classes ``text`` names, in lexicon order."""
-        return [name for name, pattern in self.patterns.items() if pattern.search(text)]
+        """The classes ``text`` names, in lexicon order. An ASCII text is first checked for
+        the literals one of which any match holds (:mod:`classifiers.prefilter`)."""
+        if not text.isascii():
+            return [name for name, pattern in self.patterns.items() if pattern.search(text)]
+        lower = text.lower()
+        return [name for name, pattern in self.patterns.items()
+                if ((gate := self._gates[name]) is None or gate(lower)) and pattern.search(text)]
 
 
 def _term(term: str) -> str:

@@ -66,12 +66,13 @@ class ModelCascade(MLDetector):
 
     def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         """Return one list of findings per text, in order."""
-        windows, scored, features = self.features(texts)
-        out = self.findings(windows, scored, features)
-        proba = self.semantic.proba(self.semantic.embedder.embed(windows), features)
+        batch = self.features(texts)
+        windows = batch.windows
+        out = self.findings(batch)
+        proba = self.semantic.proba(self.semantic.embedder.embed(windows), batch.matrix)
         hits = proba >= self.semantic_min
-        spans = self.model.explain(scored, features, hits, top=self.top_evidence,
-                                   coef=self.semantic.word_coef)
+        spans = self.model.explain(batch.scored, batch.matrix, hits, top=self.top_evidence,
+                                   coef=self.semantic.word_coef, grams=batch.grams)
         for i, head in zip(*np.nonzero(hits), strict=True):
             text = windows[i]
             evidence = tuple(Evidence(start=c.start, end=c.end, text=printable(text[c.start:c.end]))
