@@ -1,4 +1,4 @@
-"""The detector suite's speed-ups change no finding (issue 13, "speed"; decision XXXX).
+"""The detector suite's speed-ups change no finding (issue 13, "speed"; decision 0019).
 
 Each fast path is pinned against the straightforward one on the whole hand-written corpus:
 rules with and without their literal gates, the name and class lexicons with and without
