@@ -36,12 +36,13 @@ log = logging.getLogger(__name__)
 def app_options(settings: Settings) -> dict[str, Any]:
     """The Faust app settings of the worker (and of the benchmark's forward-only peer)."""
     join_seconds = settings.kafka.group_join_timeout_ms / 1000
+    # Faust makes a table folder even for in-memory tables (only its last level): keep it in
+    # the state dir, not in whatever directory the worker was started from.
+    settings.embedded.state_dir.mkdir(parents=True, exist_ok=True)
     return {
         "broker": f"kafka://{settings.kafka.bootstrap_servers}",
         "broker_credentials": faust_credentials(settings.kafka),
         "store": "memory://",
-        # Faust makes a table folder even for in-memory tables: keep it in the state dir,
-        # not in whatever directory the worker was started from.
         "datadir": str(settings.embedded.state_dir / "{conf.name}-data"),
         "web_enabled": False,
         "topic_partitions": settings.kafka.partitions,
