@@ -87,8 +87,7 @@ def fit_semantic(sources: Sequence[Source], categories: Sequence[str], embedder_
             "sources": sorted({s.name for _, s in rows})}
     dims = embedder.dim
     version = save_heads(out, tuple(categories), heads.coef_[:, :dims], heads.coef_[:, dims:],
-                         heads.intercept_,
-                         heads.calibration_, thresholds, file_sha256(embedder_path), ml_version,
-                         meta)
+                         heads.intercept_, heads.calibration_, thresholds,
+                         file_sha256(embedder_path), ml_version, meta)
     return SemanticResult(version, out, tuple(categories), len(texts),
                           tuple(float(t) for t in thresholds))
