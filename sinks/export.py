@@ -228,11 +228,8 @@ def _write_redactions(path: Path, redactions: list[Redaction]) -> None:
 def _seal(folder: Path, facts: dict[str, Any]) -> None:
     """Write manifest.json (files, hashes, sizes) and SHA256SUMS over every other file."""
     def digest(path: Path) -> str:
-        sha = hashlib.sha256()
         with path.open("rb") as stream:
-            for block in iter(lambda: stream.read(1 << 20), b""):
-                sha.update(block)
-        return sha.hexdigest()
+            return hashlib.file_digest(stream, "sha256").hexdigest()
 
     names = sorted(p.name for p in folder.iterdir())
     facts["files"] = [{"name": n, "sha256": digest(folder / n),

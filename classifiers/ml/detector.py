@@ -119,10 +119,7 @@ class MLDetector:
     def _finding(self, text: str, head: int, score: float, spans: list[Contribution]
                  ) -> Finding:
         category = self.categories[head]
-        evidence = tuple(
-            Evidence(start=s.start, end=s.end, text=printable(text[s.start : s.end]))
-            for s in spans
-        )
+        evidence = evidence_of(text, spans)
         label = "model"
         if category in REVIEW_ONLY:
             score = min(score, REVIEW_ONLY_CEILING)
@@ -138,6 +135,12 @@ class MLDetector:
             version=self.model_version,
             label=label,
         )
+
+
+def evidence_of(text: str, spans: Sequence[Contribution]) -> tuple[Evidence, ...]:
+    """The evidence of a finding: the explained spans of ``text``, as they read there."""
+    return tuple(Evidence(start=s.start, end=s.end, text=printable(text[s.start : s.end]))
+                 for s in spans)
 
 
 def printable(text: str) -> str:

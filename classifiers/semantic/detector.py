@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from classifiers.ml.defaults import EMBEDDER_PATH, SEMANTIC_PATH
-from classifiers.ml.detector import MLDetector, printable, shipped_model
+from classifiers.ml.detector import MLDetector, evidence_of, shipped_model
 from classifiers.semantic.embedder import EmbedderFileError
 from classifiers.semantic.heads import SemanticModel, load_semantic
-from pipeline.records import Category, Evidence, Finding
+from pipeline.records import Category, Finding
 
 CEILING = 0.85
 """Below every remove threshold of the policy (0.9)."""
@@ -74,12 +74,10 @@ class ModelCascade(MLDetector):
         spans = self.model.explain(batch.scored, batch.matrix, hits, top=self.top_evidence,
                                    coef=self.semantic.word_coef, grams=batch.grams)
         for i, head in zip(*np.nonzero(hits), strict=True):
-            text = windows[i]
-            evidence = tuple(Evidence(start=c.start, end=c.end, text=printable(text[c.start:c.end]))
-                             for c in spans.get((int(i), int(head)), []))
             out[i].append(Finding(
                 category=self.semantic_categories[head],
                 score=round(min(float(proba[i, head]), CEILING), 4),
-                evidence=evidence, detector="semantic",
+                evidence=evidence_of(windows[i], spans.get((int(i), int(head)), [])),
+                detector="semantic",
                 version=self.semantic.version, label="semantic (review only)"))
         return out

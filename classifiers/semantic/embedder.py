@@ -36,11 +36,8 @@ class EmbedderFileError(ValueError):
 
 def file_sha256(path: Path) -> str:
     """The SHA-256 of a file's bytes, hex."""
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 @dataclass(frozen=True)
