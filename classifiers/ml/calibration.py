@@ -17,20 +17,17 @@ model raises :class:`CalibrationFileError`.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import skops.io as sio
 from sklearn.linear_model import LogisticRegression
 
 from classifiers.ml.data import Example
 from classifiers.ml.detector import REVIEW_ONLY, REVIEW_ONLY_CEILING, MLDetector
+from classifiers.skops_file import StateFileError, content_version, dump_state, load_state
 from pipeline.records import Finding
 
 FORMAT = 1
@@ -41,7 +38,7 @@ MIN_NEGATIVES = 30
 _EPS = 1e-6
 
 
-class CalibrationFileError(ValueError):
+class CalibrationFileError(StateFileError):
     """The calibration file is unusable: untrusted types, wrong format, hash or model."""
 
 
@@ -195,31 +192,22 @@ def _state(calibration: SourceCalibration) -> dict[str, Any]:
 
 
 def _version(state: dict[str, Any]) -> str:
-    plain = {k: v for k, v in state.items() if k != "version"}
-    digest = hashlib.sha256(json.dumps(plain, sort_keys=True).encode("utf-8"))
-    return "cal-" + digest.hexdigest()[:16]
+    return content_version("cal-", {k: v for k, v in state.items() if k != "version"}, {})
 
 
 def save_calibration(calibration: SourceCalibration, path: Path) -> str:
     """Write the maps to ``path`` (compressed skops); return the calibration's version."""
     state = _state(calibration)
     state["version"] = _version(state)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sio.dump(state, path, compression=zipfile.ZIP_DEFLATED)
+    dump_state(path, state)
     return str(state["version"])
 
 
 def load_calibration(path: Path, model_version: str) -> SourceCalibration:
     """Read a calibration file fitted on ``model_version``; refuse untrusted types, another
     format, a content hash that does not match and maps fitted on another model."""
-    if untrusted := sorted(sio.get_untrusted_types(file=path)):
-        raise CalibrationFileError(f"{path}: refusing untrusted types {untrusted}")
-    state = sio.load(path)
-    if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise CalibrationFileError(f"{path}: not a civicmod calibration of format {FORMAT}")
-    if state.get("version") != _version(state):
-        raise CalibrationFileError(f"{path}: content hash {_version(state)} != recorded "
-                                   f"{state.get('version')}")
+    state = load_state(path, FORMAT, "civicmod calibration", CalibrationFileError,
+                       version=_version)
     if state["model_version"] != model_version:
         raise CalibrationFileError(f"{path}: fitted on model {state['model_version']}, "
                                    f"not on {model_version}; run `civicmod calibrate` again")

@@ -1,35 +1,30 @@
 """Saving and loading the comment model with skops (never pickle), checked by its hash.
 
-The file holds a plain state: builtins and numpy arrays, which skops trusts by default. The
-loader asks skops which types in the file it does not trust and refuses the file unless every
-one of them is in :data:`EXTRA_TRUSTED_TYPES` (empty: the state needs no extra trust). The
-version is a hash of the parameters and arrays, recomputed on load, so a verdict's
-``model_version`` names exactly the weights that scored it.
+The file holds a plain state: builtins and numpy arrays, which skops trusts by default; the
+loader (:func:`classifiers.skops_file.load_state`) refuses any other type. The version is a hash
+of the parameters and arrays, recomputed on load, so a verdict's ``model_version`` names
+exactly the weights that scored it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import skops.io as sio
 
 from classifiers.ml.defaults import MODEL_PATH
 from classifiers.ml.features import CommentVectorizer
 from classifiers.ml.heads import CalibratedLinearHeads
 from classifiers.ml.model import CommentModel
+from classifiers.skops_file import StateFileError, content_version, dump_state, load_state
 
 FORMAT = 1
-EXTRA_TRUSTED_TYPES: frozenset[str] = frozenset()
 _ARRAYS = ("idf_word", "idf_char", "coef", "intercept", "calibration")
 
 
-class ModelFileError(ValueError):
+class ModelFileError(StateFileError):
     """The model file is unusable: untrusted types, a wrong format or a hash mismatch."""
 
 
@@ -59,14 +54,8 @@ def _state(model: CommentModel) -> dict[str, Any]:
 
 
 def _version(state: dict[str, Any]) -> str:
-    digest = hashlib.sha256()
     plain = {k: v for k, v in state.items() if k not in (*_ARRAYS, "version", "meta")}
-    digest.update(json.dumps(plain, sort_keys=True, default=list).encode("utf-8"))
-    for name in _ARRAYS:
-        array = np.ascontiguousarray(state[name])
-        digest.update(f"{name}{array.dtype}{array.shape}".encode())
-        digest.update(array.tobytes())
-    return "ml-" + digest.hexdigest()[:16]
+    return content_version("ml-", plain, {name: state[name] for name in _ARRAYS})
 
 
 def model_version(model: CommentModel) -> str:
@@ -80,23 +69,14 @@ def save_model(model: CommentModel, path: Path, meta: dict[str, Any]) -> str:
     version = _version(state)
     state["version"] = version
     state["meta"] = meta
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sio.dump(state, path, compression=zipfile.ZIP_DEFLATED)
+    dump_state(path, state)
     return version
 
 
 def load_model(path: Path = MODEL_PATH) -> LoadedModel:
     """Read a model file, refusing untrusted types and files whose hash does not match."""
-    untrusted = set(sio.get_untrusted_types(file=path))
-    if unexpected := sorted(untrusted - EXTRA_TRUSTED_TYPES):
-        raise ModelFileError(f"{path}: refusing untrusted types {unexpected}")
-    state = sio.load(path, trusted=sorted(untrusted))
-    if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise ModelFileError(f"{path}: not a civicmod model of format {FORMAT}")
-    version = _version(state)
-    if state.get("version") != version:
-        raise ModelFileError(f"{path}: content hash {version} != recorded {state.get('version')}")
-    return LoadedModel(_rebuild(state), version, dict(state.get("meta") or {}))
+    state = load_state(path, FORMAT, "civicmod model", ModelFileError, version=_version)
+    return LoadedModel(_rebuild(state), str(state["version"]), dict(state.get("meta") or {}))
 
 
 def _rebuild(state: dict[str, Any]) -> CommentModel:

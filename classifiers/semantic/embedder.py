@@ -8,8 +8,6 @@ far more than texts do), so a batch costs one cache lookup per chunk and one spa
 
 from __future__ import annotations
 
-import hashlib
-import zipfile
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,8 +18,9 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-import skops.io as sio
 from tokenizers import Tokenizer
+
+from classifiers.skops_file import StateFileError, dump_state, load_state
 
 FORMAT = 1
 MAX_CHUNK_CHARS = 40
@@ -30,14 +29,8 @@ CACHE_CHUNKS = 1 << 17
 """Chunks whose token ids are kept (about 25 MB); the cache starts over when full."""
 
 
-class EmbedderFileError(ValueError):
+class EmbedderFileError(StateFileError):
     """The embedding file is unusable: untrusted types, a wrong format or a hash mismatch."""
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes, hex."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 @dataclass(frozen=True)
@@ -52,22 +45,15 @@ class EmbedderState:
 
 def save_embedder(state: EmbedderState, path: Path) -> str:
     """Write the state as a compressed skops file; return the file's SHA-256."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sio.dump({"format": FORMAT, "vectors": np.ascontiguousarray(state.vectors, np.float16),
-              "tokenizer_json": state.tokenizer_json, "meta": state.meta},
-             path, compression=zipfile.ZIP_DEFLATED)
-    return file_sha256(path)
+    return dump_state(path, {
+        "format": FORMAT, "vectors": np.ascontiguousarray(state.vectors, np.float16),
+        "tokenizer_json": state.tokenizer_json, "meta": state.meta})
 
 
 def load_embedder_state(path: Path, sha256: str | None = None) -> EmbedderState:
     """Read an embedding file, refusing untrusted types and (given ``sha256``) other bytes."""
-    if sha256 is not None and (found := file_sha256(path)) != sha256:
-        raise EmbedderFileError(f"{path}: SHA-256 {found} is not the expected {sha256}")
-    if untrusted := sio.get_untrusted_types(file=path):
-        raise EmbedderFileError(f"{path}: refusing untrusted types {sorted(untrusted)}")
-    state = sio.load(path)
-    if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise EmbedderFileError(f"{path}: not a civicmod embedding file of format {FORMAT}")
+    state = load_state(path, FORMAT, "civicmod embedding file", EmbedderFileError,
+                       sha256=sha256)
     return EmbedderState(np.asarray(state["vectors"]), str(state["tokenizer_json"]),
                          dict(state.get("meta") or {}))
 

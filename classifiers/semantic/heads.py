@@ -9,22 +9,19 @@ trained together by ``civicmod train``), so a verdict's detector version names t
 
 from __future__ import annotations
 
-import hashlib
-import json
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-import skops.io as sio
 
 from classifiers.semantic.embedder import (
     EmbedderFileError,
     StaticEmbedder,
     load_embedder_state,
 )
+from classifiers.skops_file import content_version, dump_state, load_state
 
 FORMAT = 2
 _ARRAYS = ("coef", "word_coef", "intercept", "calibration", "thresholds")
@@ -63,14 +60,8 @@ class SemanticModel:
 
 
 def _version(state: dict[str, Any]) -> str:
-    digest = hashlib.sha256()
     plain = {k: state[k] for k in ("format", "categories", "embedder_sha256", "ml_version")}
-    digest.update(json.dumps(plain, sort_keys=True).encode("utf-8"))
-    for name in _ARRAYS:
-        array = np.ascontiguousarray(state[name])
-        digest.update(f"{name}{array.dtype}{array.shape}".encode())
-        digest.update(array.tobytes())
-    return "sem-" + digest.hexdigest()[:16]
+    return content_version("sem-", plain, {name: state[name] for name in _ARRAYS})
 
 
 def save_heads(path: Path, categories: tuple[str, ...], coef: np.ndarray,
@@ -89,21 +80,14 @@ def save_heads(path: Path, categories: tuple[str, ...], coef: np.ndarray,
     }
     state["version"] = _version(state)
     state["meta"] = meta
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sio.dump(state, path, compression=zipfile.ZIP_DEFLATED)
+    dump_state(path, state)
     return str(state["version"])
 
 
 def load_semantic(heads_path: Path, embedder_path: Path) -> SemanticModel:
     """Read the heads and the embedding file they were trained on, checking both."""
-    if untrusted := sio.get_untrusted_types(file=heads_path):
-        raise EmbedderFileError(f"{heads_path}: refusing untrusted types {sorted(untrusted)}")
-    state = sio.load(heads_path)
-    if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise EmbedderFileError(f"{heads_path}: not a semantic heads file of format {FORMAT}")
-    if (version := _version(state)) != state.get("version"):
-        raise EmbedderFileError(f"{heads_path}: content hash {version} != recorded "
-                                f"{state.get('version')}")
+    state = load_state(heads_path, FORMAT, "semantic heads file", EmbedderFileError,
+                       version=_version)
     embedder = StaticEmbedder(load_embedder_state(embedder_path, state["embedder_sha256"]))
     return SemanticModel(embedder, tuple(state["categories"]),
                          np.asarray(state["coef"], np.float32),
@@ -111,4 +95,5 @@ def load_semantic(heads_path: Path, embedder_path: Path) -> SemanticModel:
                          np.asarray(state["intercept"], np.float64),
                          np.asarray(state["calibration"], np.float64),
                          np.asarray(state["thresholds"], np.float64),
-                         str(state["ml_version"]), version, dict(state.get("meta") or {}))
+                         str(state["ml_version"]), str(state["version"]),
+                         dict(state.get("meta") or {}))

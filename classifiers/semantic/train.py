@@ -22,8 +22,9 @@ import scipy.sparse as sp
 from classifiers.ml.heads import CalibratedLinearHeads
 from classifiers.ml.model import CommentModel
 from classifiers.ml.train import WEIGHTS, Source
-from classifiers.semantic.embedder import StaticEmbedder, file_sha256, load_embedder_state
+from classifiers.semantic.embedder import StaticEmbedder, load_embedder_state
 from classifiers.semantic.heads import save_heads
+from classifiers.skops_file import file_sha256
 
 C = 4.0
 """Inverse regularisation of each head (the linear model's own)."""

@@ -21,9 +21,10 @@ from classifiers.ml.detector import MLDetector, shipped_model
 from classifiers.registry import default_registry
 from classifiers.semantic.detector import CEILING, ModelCascade, shipped_semantic
 from classifiers.semantic.distill import PINNED_SHA256, SourceMismatchError, verify_source
-from classifiers.semantic.embedder import EmbedderFileError, file_sha256
+from classifiers.semantic.embedder import EmbedderFileError
 from classifiers.semantic.heads import load_semantic
 from classifiers.semantic.train import thresholds_for
+from classifiers.skops_file import file_sha256
 
 
 def test_the_source_check_refuses_a_file_that_is_not_upstreams(tmp_path: Path) -> None:
