@@ -51,11 +51,14 @@ def _rule(label: str, pattern: str, *words: str) -> PatternRule:
 
 
 PHRASE_RULES: tuple[PatternRule, ...] = (
-    # "Earn $500 a day", "you can make $300 daily", or any amount per period made "from home",
+    # "Earn $500 a day", "you can make $300 daily", "Start earning $300 per day" (an order, not
+    # "I started making $20 an hour"), or any amount per period made "from home",
     # "online", "with crypto"; not "I make $30 an hour as a teacher".
     _rule("money-making offer",
           rf"(?:^|[.!?:]\s*|\byou\s+(?:can|could|will|too\s+can)\s+|\bstart\s+|\beasily\s+|"
-          rf"\bhow\s+(?:to|i)\s+)(?:earn|make|get\s+paid)\s+{_AMOUNT}|\b(?:earn|make|made|making|"
+          rf"\bhow\s+(?:to|i)\s+)(?:earn|make|get\s+paid)\s+{_AMOUNT}|"
+          rf"(?:^|[.!?:]\s*|\byou\s+(?:can|could)\s+)start\s+(?:earning|making|getting\s+paid)\s+"
+          rf"{_AMOUNT}|\b(?:earn|make|made|making|"
           rf"earning|earned)\s+{_AMOUNT}[^.!?\n]{{0,40}}\b(?:from\s+home|online|working\s+from\s+"
           rf"home|from\s+(?:my|your)\s+(?:phone|couch)|with(?:out)?\s+(?:crypto|bitcoin|forex|this|"
           rf"any\s+experience|her|his)|part[- ]time|just\s+by)\b",

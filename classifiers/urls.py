@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from classifiers.textnorm import NormText, normalize
+from classifiers.textnorm import STEM, NormText, normalize
 
 # Top-level domains recognised without a scheme ("bit.ly/x", "example.com"). Common English
 # words ("me", "us", "to", "at", "live", "shop") are only links with a scheme or www.
@@ -21,7 +21,9 @@ BARE_TLDS: tuple[str, ...] = (
 )  # fmt: skip
 # ".me" and ".at" are words too: a bare domain there counts only with a path ("t.me/x").
 SLASH_TLDS: tuple[str, ...] = ("me", "at")
-TRIGGERS: frozenset[str] = frozenset({"http", "www", *BARE_TLDS, *SLASH_TLDS})
+_TLD_STEMS: frozenset[str] = frozenset(tld[:STEM] for tld in BARE_TLDS)
+"""The trigger stems of the bare TLDs ("store" is "stor": a text's stems are 4 letters)."""
+TRIGGERS: frozenset[str] = frozenset({"http", "www", *_TLD_STEMS, *SLASH_TLDS})
 
 _TAIL = r"""(?:[/?#][^\s<>"'`]*)?"""
 LINK_START = r"(?:https?://|www\.)"
@@ -62,7 +64,7 @@ def links(doc: NormText) -> Iterator[Link]:
     found: list[tuple[int, int]] = []
     if "http" in doc.stems or "www" in doc.stems:
         found.extend(m.span() for m in _SCHEME_URL.finditer(doc.lower))
-    if not doc.stems.isdisjoint(BARE_TLDS) and _BARE_GATE.search(doc.lower):
+    if not doc.stems.isdisjoint(_TLD_STEMS) and _BARE_GATE.search(doc.lower):
         for m in _BARE_URL.finditer(doc.lower):
             if not any(a <= m.start() < b for a, b in found):
                 found.append(m.span())

@@ -49,6 +49,24 @@ def test_a_plain_external_link_is_recorded_below_review() -> None:
     assert f is not None and f.label == "external link" and f.score < 0.5
 
 
+@pytest.mark.parametrize("tld", ["store", "online", "site", "club", "info"])
+def test_bare_domains_on_every_listed_tld_are_links(tld: str) -> None:
+    # a text's trigger stems are 4 letters: "store" and "online" are found by "stor", "onli"
+    f = finding(f"Half off lashes at glamlashes.{tld} this week")
+    assert f is not None and f.label == "external link"
+    assert [link.host for link in links(normalize(f"see qc-deals.{tld}/x"))] == [f"qc-deals.{tld}"]
+    assert finding(f"Our {tld} hours changed. {tld.title()} is closed Monday.") is None
+
+
+@pytest.mark.parametrize("text", [
+    "Start earning $300 per day with our affiliate program",
+    "You can start making $500 a week, ask me how",
+])
+def test_an_order_to_start_earning_an_amount_per_period_is_an_offer(text: str) -> None:
+    f = finding(text)
+    assert f is not None and "money-making offer" in f.label
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -88,6 +106,8 @@ def test_link_extraction_drops_trailing_punctuation_and_emails() -> None:
     [
         "I make $30 an hour as a teacher and can't afford this water bill.",
         "I made $40 a week delivering papers as a kid.",
+        "I started making $20 an hour as a lifeguard at the town pool.",
+        "When my son starts earning $15 an hour he'll pay for his own gas.",
         "Guaranteed income pilots are worth debating at the council.",
         "Please check out the library's new page for the summer reading list.",
         "The town spent $500 a day on consultants, that's outrageous.",
