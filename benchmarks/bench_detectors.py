@@ -88,8 +88,13 @@ def bench(texts: list[str], peer_n: int, repeat: int) -> dict[str, float]:
         for batch in batches:
             registry.detect_batch(batch)
 
+    cascade = next((d for d in registry.detectors if isinstance(d, ModelCascade)), None)
+    intent = cascade.intent if cascade is not None else None
+    read_before = intent.texts_scored if intent is not None else 0
     clear_chunk_cache()
     rates = {"registry a–h, first pass": len(texts) / _timed(whole, 1)}
+    if intent is not None:
+        rates["share the intent model read"] = (intent.texts_scored - read_before) / len(texts)
     rates["registry a–h"] = len(texts) / _timed(whole, repeat)
     for detector in registry.detectors:
         def one(d: object = detector) -> None:
@@ -154,7 +159,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "offensive, so the model explains a finding for most of them; a town's stream is "
         "mostly clean, closer to the legitimate-only corpus. `ml+semantic` is the model "
         "cascade: the linear model's features feed its heads (a–d) and, with each comment's "
-        "static embedding, the semantic heads (e–h); it runs on every comment.",
+        "static embedding, the semantic heads (e–h); it runs on every comment, and passes the "
+        "comments a semantic head is unsure of to the intent model (decision 0020).",
         "",
     ]
     for name, texts in corpora.items():
@@ -163,7 +169,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         ours = rates["registry a–h"]
         lines += [f"### {name} ({len(texts):,} comments, {mean:.0f} characters on average)", "",
                   "| what | comments/s | registry ÷ this |", "| --- | ---: | ---: |"]
+        share = rates.pop("share the intent model read", None)
         lines += [f"| {k} | {v:,.0f} | {ours / v:.2f} |" for k, v in rates.items()]
+        if share is not None:
+            lines += ["", f"The intent model read {share:.2%} of these comments (the ones a "
+                      "static semantic head gave at least the gate)."]
         lines.append("")
     loaded, scored = worker_rss(corpora[next(reversed(corpora))])
     lines += [f"Worker memory (max RSS of a fresh process): {loaded:.0f} MB with the screener "

@@ -19,7 +19,9 @@ from classifiers.ml.defaults import (
     DEFAULT_CATEGORIES,
     DEFAULT_DATA_DIR,
     EMBEDDER_PATH,
+    INTENT_PATH,
     MODEL_PATH,
+    SEMANTIC_CATEGORIES,
 )
 from pipeline.policy import load_policy
 from pipeline.settings import Settings
@@ -234,7 +236,8 @@ def distill(
 ) -> None:
     """Distill the static embedder from the installed all-MiniLM-L6-v2 package (needs the
     ``distill`` extra: ``make distill``); refuses weights whose SHA-256 is not upstream's."""
-    from classifiers.semantic.distill import SourceMismatchError, distill_embedder
+    from classifiers.semantic.distill import distill_embedder
+    from classifiers.semantic.source import SourceMismatchError
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
@@ -246,3 +249,42 @@ def distill(
         raise typer.Exit(2) from exc
     console.print(f"embedder {result.vocabulary} tokens x {result.dims} dims "
                   f"({result.size_bytes / 1e6:.1f} MB, sha256 {result.sha256}) -> {result.path}")
+
+
+def train_intent(
+    data: Annotated[
+        list[Path] | None,
+        typer.Option("--data", help="Public dataset folders read as negatives (repeatable); "
+                     f"default {DEFAULT_DATA_DIR} when it exists"),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Where to write the intent model")] = INTENT_PATH,
+    seed: Annotated[int, typer.Option(help="Seed of the splits, sample and training")] = 0,
+    corpus: Annotated[Path, typer.Option(help="Hand-written corpus folder")] = CORPUS_DIR,
+) -> None:
+    """Fine-tune all-MiniLM-L6-v2 for e–h and save it as an int8 ONNX graph in a skops file
+    (needs the ``distill`` extra: ``make intent``); refuses base weights that are not upstream's."""
+    from classifiers.ml.train import corpus_sources, path_sources
+    from classifiers.semantic.source import SourceMismatchError
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    public = path_sources(data or [DEFAULT_DATA_DIR], seed)
+    for note in public.notes:
+        console.print(f"note: {note}")
+    try:
+        from classifiers.semantic.intent_train import train_intent as fit
+
+        result = fit(corpus_sources(corpus, seed) + public.items, SEMANTIC_CATEGORIES, out, seed)
+    except ModuleNotFoundError as exc:
+        raise typer.BadParameter(f"{exc.name} is not installed: run `make intent`") from exc
+    except SourceMismatchError as exc:
+        console.print(f"refused: {exc}")
+        raise typer.Exit(2) from exc
+    from classifiers.ml.card import write_section
+    from classifiers.semantic.card import intent_section
+
+    write_section(CARD_PATH, "intent", intent_section(out))
+    thresholds = ", ".join(f"{c} {t:.3f}" for c, t in zip(result.categories, result.thresholds,
+                                                          strict=True))
+    console.print(f"intent model {result.version} ({out.stat().st_size / 1e6:.1f} MB) fitted on "
+                  f"{result.fitted_rows:,} rows; thresholds on {result.validation_rows:,} "
+                  f"validation rows: {thresholds} -> {out}")

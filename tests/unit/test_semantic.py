@@ -20,9 +20,9 @@ from classifiers.ml.defaults import CORPUS_DIR, EMBEDDER_PATH, SEMANTIC_PATH
 from classifiers.ml.detector import MLDetector, shipped_model
 from classifiers.registry import default_registry
 from classifiers.semantic.detector import CEILING, ModelCascade, shipped_semantic
-from classifiers.semantic.distill import PINNED_SHA256, SourceMismatchError, verify_source
 from classifiers.semantic.embedder import EmbedderFileError
 from classifiers.semantic.heads import load_semantic
+from classifiers.semantic.source import PINNED_SHA256, SourceMismatchError, verify_source
 from classifiers.semantic.train import thresholds_for
 from classifiers.skops_file import file_sha256
 

@@ -1,0 +1,119 @@
+"""The intent model (decision 0020): the committed file, its checks, and the cascade's gate."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classifiers.ml.data import Example
+from classifiers.ml.defaults import CORPUS_DIR, INTENT_PATH
+from classifiers.ml.train import Source
+from classifiers.registry import default_registry
+from classifiers.semantic.detector import GATE, ModelCascade
+from classifiers.semantic.intent import IntentFileError, load_intent, shipped_intent
+from classifiers.semantic.intent_train import Row, choose_thresholds, training_rows
+from classifiers.semantic.source import SourceMismatchError, source_dir
+from classifiers.skops_file import dump_state, load_state
+
+
+def _held_out(name: str) -> list[dict[str, object]]:
+    lines = (CORPUS_DIR / name).read_text(encoding="utf-8").splitlines()
+    return [row for row in map(json.loads, lines) if row.get("split") == "test"]
+
+
+def _cascade() -> ModelCascade:
+    found = [d for d in default_registry().detectors if isinstance(d, ModelCascade)]
+    assert found and found[0].intent is not None
+    return found[0]
+
+
+def test_the_shipped_model_is_the_one_the_cascade_runs_and_its_version_is_recorded() -> None:
+    cascade = _cascade()
+    intent = shipped_intent(INTENT_PATH)
+    assert cascade.intent is intent
+    assert intent.version.startswith("int-") and intent.version in cascade.version
+    assert intent.categories == ("e", "f", "g", "h")
+    assert np.all((intent.thresholds >= 0.5) & (intent.thresholds < 1.0))
+
+
+def test_base_files_other_than_upstreams_are_refused(tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    base.mkdir()
+    for item in source_dir().iterdir():
+        if item.is_file():
+            (base / item.name).symlink_to(item)
+    (base / "config.json").unlink()
+    shutil.copy(source_dir() / "config.json", base / "config.json")
+    with (base / "config.json").open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    with pytest.raises(SourceMismatchError, match=r"config\.json"):
+        load_intent(INTENT_PATH, base)
+
+
+def test_a_file_whose_thresholds_were_edited_is_refused(tmp_path: Path) -> None:
+    state = load_state(INTENT_PATH, 1, "intent")
+    state["thresholds"] = np.asarray(state["thresholds"]) - 0.2
+    dump_state(tmp_path / "edited.skops", state)
+    with pytest.raises(IntentFileError, match="content hash"):
+        load_intent(tmp_path / "edited.skops")
+
+
+def test_it_reads_only_the_comments_a_static_head_is_unsure_of() -> None:
+    cascade = _cascade()
+    assert cascade.intent is not None
+    texts = [str(r["text"]) for r in _held_out("civic_topics.jsonl")][:200]
+    batch = cascade.features(texts)
+    static = cascade.semantic.proba(cascade.semantic.embedder.embed(batch.windows),
+                                    batch.matrix)
+    gated = int((static >= GATE).any(axis=1).sum())
+    assert 0 < gated < len(texts)
+    before = cascade.intent.texts_scored
+    cascade.detect_batch(texts)
+    assert cascade.intent.texts_scored - before == gated
+
+
+def test_plain_word_violations_are_found_and_civic_comments_are_not() -> None:
+    """Held-out hand-written comments (the corpus's test lines), through the whole registry:
+    each of e–h said in plain words is found for most comments, while harsh but lawful civic
+    comments stay below the review budget of decision 0020."""
+    registry = default_registry()
+    plain = _held_out("plain_words.jsonl")
+    verdicts = registry.detect_batch([str(r["text"]) for r in plain])
+    for category in "efgh":
+        rows = [v for v, r in zip(verdicts, plain, strict=True)
+                if category in r["categories"]]  # type: ignore[operator]
+        found = sum(any(f.category == category for f in v.findings) for v in rows)
+        assert found / len(rows) >= 0.8, (category, found, len(rows))
+    civic = _held_out("civic_topics.jsonl") + _held_out("legitimate.jsonl")
+    flagged = [v for v in registry.detect_batch([str(r["text"]) for r in civic])
+               if any(f.detector == "semantic" for f in v.findings)]
+    assert len(flagged) <= 0.02 * len(civic)
+
+
+def test_training_rows_keep_a_fifth_of_the_corpus_back_and_no_public_positive() -> None:
+    corpus = Source("corpus/x", "corpus",
+                    [Example(f"comment {i}", frozenset("e" if i % 3 else "")) for i in range(500)],
+                    [])
+    public = Source("jigsaw", "public",
+                    [Example(f"post {i}", frozenset("h" if i % 2 else "")) for i in range(100)],
+                    [])
+    fit, validation = training_rows([corpus, public], ("e", "f", "g", "h"), seed=0)
+    assert {r.text for r in fit} & {r.text for r in validation} == set()
+    kept_back = sum(r.source == "corpus/x" for r in validation)
+    assert 70 <= kept_back <= 130 and kept_back + sum(r.source == "corpus/x" for r in fit) == 500
+    public_rows = [r for r in fit if r.source == "jigsaw"]
+    assert len(public_rows) == 50 and not any(any(r.labels) for r in public_rows)
+    assert training_rows([corpus, public], ("e", "f", "g", "h"), seed=0)[1] == validation
+    assert training_rows([corpus, public], ("e", "f", "g", "h"), seed=1)[1] != validation
+
+
+def test_thresholds_flag_no_legitimate_validation_comment() -> None:
+    model = shipped_intent(INTENT_PATH)
+    rows = [Row(str(r["text"]), (0, 0, 0, 0), "corpus/civic_topics", True)
+            for r in _held_out("civic_topics.jsonl")]
+    thresholds = choose_thresholds(model, rows)
+    assert (model.proba([r.text for r in rows]) < thresholds).all()
