@@ -282,7 +282,7 @@ def train_intent(
     from classifiers.ml.card import write_section
     from classifiers.semantic.card import intent_section
 
-    write_section(CARD_PATH, "intent", intent_section(out))
+    write_section(out.parent / CARD_PATH.name, "intent", intent_section(out))
     thresholds = ", ".join(f"{c} {t:.3f}" for c, t in zip(result.categories, result.thresholds,
                                                           strict=True))
     console.print(f"intent model {result.version} ({out.stat().st_size / 1e6:.1f} MB) fitted on "

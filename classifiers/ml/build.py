@@ -100,7 +100,7 @@ def build(
         "## Semantic stage\n\nNot trained: no embedder at "
         f"`{request.embedder.name}` (run `make distill`).\n\n")
     if INTENT_PATH.is_file():
-        card = replace_section(card, "intent", intent_section(INTENT_PATH))
+        card = replace_section(card, "intent", intent_section(INTENT_PATH)) + "\n"
     held_out = [e for s in sources.items for e in s.test]
     card += "\n".join([
         "## The model alone: thresholds", "",

@@ -87,9 +87,10 @@ def intent_section(path: Path) -> str:
         f"({meta.get('validation_rows'):,}, scored by the quantized graph): per category the "
         f"lowest from 0.5 that flags {_share(meta.get('review_budget', 0.0))} of each corpus "
         f"file's legitimate validation rows: {thresholds}.",
-        f"- **Cascade**: it reads the comments a static semantic head gives at least {GATE} "
-        "and decides their semantic findings (the static heads decide nothing); review only, "
-        f"never above {CEILING}. Held out, with everything else, below.", ""])
+        f"- **Cascade**: it reads only the comments a static semantic head gives at least "
+        f"{GATE}; a semantic finding is either a static head's (at its threshold above) or "
+        f"its own; review only, never above {CEILING}. Held out, with everything else, below.",
+        ""])
 
 
 def _share(budget: float) -> str:

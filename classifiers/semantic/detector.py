@@ -3,11 +3,10 @@ comment's static embedding and the linear model's features, then (when shipped) 
 model on the comments a semantic head gives at least :data:`GATE`, in one detector over the
 same windows.
 
-Without the intent model, a semantic finding is reported when a head's calibrated probability
-reaches both the policy's review threshold and the head's own (chosen at training:
-``classifiers.semantic.train``). With it, the static heads only choose which comments the
-intent model reads (decision 0020), and its probability decides against the same two
-thresholds (its own chosen by ``classifiers.semantic.intent_train``). Never above
+A semantic finding is reported when a static head's calibrated probability reaches both the
+policy's review threshold and the head's own (chosen at training:
+``classifiers.semantic.train``), or when the intent model's does (its own threshold chosen by
+``classifiers.semantic.intent_train``) for a comment it read (decision 0020). Never above
 :data:`CEILING`: the semantic stage may send a comment to review, never hide it (its evidence is
 a guess at meaning, not a matched number or word). Its evidence is the words whose n-grams
 raised the static head's score the most.
@@ -68,7 +67,8 @@ class ModelCascade(MLDetector):
         self.semantic_version = semantic.version + (f"+{intent.version}" if intent else "")
         self.version = f"{ml.version}+{self.semantic_version}"
         given = [(min_scores or {}).get(c, DEFAULT_MIN_SCORE) for c in self.semantic_categories]
-        self.semantic_min = np.maximum((intent or semantic).thresholds, given)
+        self.semantic_min = np.maximum(semantic.thresholds, given)
+        self.intent_min = np.maximum(intent.thresholds, given) if intent else None
 
     @classmethod
     def shipped_cascade(cls, model_path: Path, semantic_path: Path, embedder_path: Path,
@@ -81,17 +81,22 @@ class ModelCascade(MLDetector):
         intent = shipped_intent(intent_path) if intent_path is not None else None
         return cls(ml, shipped_semantic(semantic_path, embedder_path), min_scores, intent)
 
-    def semantic_proba(self, windows: Sequence[str], static: np.ndarray) -> np.ndarray:
-        """The probabilities the semantic findings are judged on: the static heads' own
-        (``static``), or the intent model's for the windows a head gives :data:`GATE` (zero
-        for the rest)."""
-        if self.intent is None:
-            return static
-        out = np.zeros_like(static, dtype=np.float32)
+    def semantic_scores(self, windows: Sequence[str], static: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray]:
+        """Per window and category, whether the semantic stage finds it and the probability it
+        reports: a static head's at its own threshold, or the intent model's at its own for the
+        windows a static head gives at least :data:`GATE` (the higher one where both find)."""
+        hits = static >= self.semantic_min
+        scores = np.where(hits, static, 0.0)
+        if self.intent is None or self.intent_min is None:
+            return hits, scores
         gated = np.flatnonzero((static >= GATE).any(axis=1))
         if gated.size:
-            out[gated] = self.intent.proba([windows[i] for i in gated.tolist()])
-        return out
+            intent = self.intent.proba([windows[i] for i in gated.tolist()])
+            found = intent >= self.intent_min
+            hits[gated] |= found
+            scores[gated] = np.maximum(scores[gated], np.where(found, intent, 0.0))
+        return hits, scores
 
     def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         """Return one list of findings per text, in order."""
@@ -99,8 +104,7 @@ class ModelCascade(MLDetector):
         windows = batch.windows
         out = self.findings(batch)
         static = self.semantic.proba(self.semantic.embedder.embed(windows), batch.matrix)
-        proba = self.semantic_proba(windows, static)
-        hits = proba >= self.semantic_min
+        hits, proba = self.semantic_scores(windows, static)
         spans = self.model.explain(batch.scored, batch.matrix, hits, top=self.top_evidence,
                                    coef=self.semantic.word_coef, grams=batch.grams)
         for i, head in zip(*np.nonzero(hits), strict=True):

@@ -23,14 +23,7 @@ import numpy as np
 
 from classifiers.ml.train import Source
 from classifiers.semantic.intent import MAX_TOKENS, IntentModel, load_intent, save_intent
-from classifiers.semantic.source import (
-    SOURCE_PACKAGE,
-    SOURCE_VERSION,
-    UPSTREAM,
-    UPSTREAM_REVISION,
-    source_dir,
-    verify_source,
-)
+from classifiers.semantic.source import BASE, source_dir, verify_source
 from classifiers.semantic.train import thresholds_for
 
 PUBLIC_NEGATIVES = 4000
@@ -196,7 +189,7 @@ def train_intent(sources: Sequence[Source], categories: Sequence[str], out: Path
         "public_negatives": PUBLIC_NEGATIVES, "positive_weight": POSITIVE_WEIGHT,
         "review_budget": REVIEW_BUDGET,
         "sources": sorted({s.name for s in sources}),
-        "base": f"{UPSTREAM}@{UPSTREAM_REVISION} from PyPI {SOURCE_PACKAGE}=={SOURCE_VERSION}",
+        "base": BASE,
         "torch": torch.__version__, "transformers": transformers.__version__,
     }
     provisional = np.full(len(categories), 0.5)

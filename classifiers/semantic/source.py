@@ -21,6 +21,8 @@ PINNED_SHA256: dict[str, str] = {
     "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
 }
 """Upstream's files at ``UPSTREAM_REVISION`` (the values decision 0012 recorded)."""
+BASE = f"{UPSTREAM}@{UPSTREAM_REVISION} from PyPI {SOURCE_PACKAGE}=={SOURCE_VERSION}"
+"""The base model, as model cards name it."""
 
 
 class SourceMismatchError(ValueError):
