@@ -60,15 +60,19 @@ class ModelCascade(MLDetector):
                          town_domains=ml.town_domains, names=ml.names)
         self.semantic = semantic
         self.semantic_categories: tuple[Category, ...] = semantic.categories  # type: ignore[assignment]
-        if intent is not None and intent.categories != semantic.categories:
+        if intent is not None and not set(semantic.categories) <= set(intent.categories):
             raise EmbedderFileError(f"intent model {intent.version} has categories "
                                     f"{intent.categories}, the heads {semantic.categories}")
         self.intent = intent
+        # The intent model's column of each semantic category (the heads may be fewer).
+        self.intent_columns = [intent.categories.index(c) for c in semantic.categories
+                               ] if intent else []
         self.semantic_version = semantic.version + (f"+{intent.version}" if intent else "")
         self.version = f"{ml.version}+{self.semantic_version}"
         given = [(min_scores or {}).get(c, DEFAULT_MIN_SCORE) for c in self.semantic_categories]
         self.semantic_min = np.maximum(semantic.thresholds, given)
-        self.intent_min = np.maximum(intent.thresholds, given) if intent else None
+        self.intent_min = (np.maximum(intent.thresholds[self.intent_columns], given)
+                           if intent else None)
 
     @classmethod
     def shipped_cascade(cls, model_path: Path, semantic_path: Path, embedder_path: Path,
@@ -92,7 +96,8 @@ class ModelCascade(MLDetector):
             return hits, scores
         gated = np.flatnonzero((static >= GATE).any(axis=1))
         if gated.size:
-            intent = self.intent.proba([windows[i] for i in gated.tolist()])
+            intent = self.intent.proba([windows[i] for i in gated.tolist()])[
+                :, self.intent_columns]
             found = intent >= self.intent_min
             hits[gated] |= found
             scores[gated] = np.maximum(scores[gated], np.where(found, intent, 0.0))
