@@ -37,6 +37,11 @@ Labels = Annotated[
     typer.Option("--label", "--label-col", help="CSV label rule COLUMN=CATS or COLUMN:VALUE=CATS "
                  "(repeatable), e.g. insult=b, class:0=c, label:spam=d"),
 ]
+DataPaths = Annotated[
+    list[Path] | None,
+    typer.Option("--data", help="Dataset folder or labeled CSV/JSONL file (repeatable); "
+                 f"default {DEFAULT_DATA_DIR} when it exists"),
+]
 Delimiter = Annotated[
     str | None, typer.Option("--delimiter", help="CSV delimiter (default: tab for .tsv)")
 ]
@@ -66,11 +71,7 @@ def _archive_sources(settings: Settings, use: bool, seed: int) -> Sources:
 
 
 def train(
-    data: Annotated[
-        list[Path] | None,
-        typer.Option("--data", help="Dataset folder or labeled CSV/JSONL file (repeatable); "
-                     f"default {DEFAULT_DATA_DIR} when it exists"),
-    ] = None,
+    data: DataPaths = None,
     out: Annotated[Path, typer.Option(help="Where to write the model")] = MODEL_PATH,
     card: Annotated[
         Path | None, typer.Option(help="Where to write the model card (default: beside --out)")
@@ -252,11 +253,7 @@ def distill(
 
 
 def train_intent(
-    data: Annotated[
-        list[Path] | None,
-        typer.Option("--data", help="Public dataset folders read as negatives (repeatable); "
-                     f"default {DEFAULT_DATA_DIR} when it exists"),
-    ] = None,
+    data: DataPaths = None,
     out: Annotated[Path, typer.Option(help="Where to write the intent model")] = INTENT_PATH,
     seed: Annotated[int, typer.Option(help="Seed of the splits, sample and training")] = 0,
     corpus: Annotated[Path, typer.Option(help="Hand-written corpus folder")] = CORPUS_DIR,
