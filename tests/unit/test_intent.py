@@ -77,6 +77,17 @@ def test_it_reads_only_the_comments_a_static_head_is_unsure_of() -> None:
     assert cascade.intent.texts_scored - before == gated
 
 
+def test_a_comments_score_does_not_depend_on_the_comments_scored_with_it() -> None:
+    """Dynamic int8 quantization scales a call's activations by their range: scored in one
+    call, a comment's probabilities moved with its neighbours (up to 0.33)."""
+    model = shipped_intent(INTENT_PATH)
+    texts = [str(r["text"]) for r in _held_out("civic_topics.jsonl")][:40]
+    together = model.proba(texts)
+    reversed_order = model.proba(texts[::-1])[::-1]
+    alone = np.vstack([model.proba([text]) for text in texts])
+    assert np.array_equal(together, alone) and np.array_equal(together, reversed_order)
+
+
 def test_plain_word_violations_are_found_and_civic_comments_are_not() -> None:
     """Held-out hand-written comments (the corpus's test lines), through the whole registry:
     e–h said in plain words are found as often as the model card says (within 0.05), while
@@ -84,7 +95,7 @@ def test_plain_word_violations_are_found_and_civic_comments_are_not() -> None:
     registry = default_registry()
     plain = _held_out("plain_words.jsonl")
     verdicts = registry.detect_batch([str(r["text"]) for r in plain])
-    measured = {"e": 0.60, "f": 0.72, "g": 0.93, "h": 0.78}  # the model card, held out
+    measured = {"e": 0.16, "f": 0.66, "g": 0.86, "h": 0.73}  # the model card, held out
     for category, recall in measured.items():
         rows = [v for v, r in zip(verdicts, plain, strict=True)
                 if category in r["categories"]]  # type: ignore[operator]
