@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -14,12 +13,12 @@ from classifiers.ml.protected import ClassNamer
 from classifiers.registry import default_registry
 from pipeline.policy import load_policy
 from pipeline.settings import load_settings
+from tests.unit.corpus_rows import corpus_rows
 
 POLICY_CLASSES = {"race or color", "religion or creed", "national origin", "gender",
                   "sexual orientation or identity", "disability", "age", "public assistance",
                   "marital status", "genetics"}
-ROWS = [json.loads(line) for line in
-        (CORPUS_DIR / "identity_handwritten.jsonl").read_text("utf-8").splitlines()]
+ROWS = corpus_rows("identity_handwritten.jsonl")
 HANDWRITTEN = [row["text"] for row in ROWS]
 HELD_OUT = [row["text"] for row in ROWS if row["split"] == "test"]
 

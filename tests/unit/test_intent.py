@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import numpy as np
 import pytest
 
 from classifiers.ml.data import Example
-from classifiers.ml.defaults import CORPUS_DIR, INTENT_PATH
+from classifiers.ml.defaults import INTENT_PATH
 from classifiers.ml.detector import MLDetector
 from classifiers.ml.train import Source
 from classifiers.registry import default_registry
@@ -19,11 +18,7 @@ from classifiers.semantic.intent import IntentFileError, load_intent, shipped_in
 from classifiers.semantic.intent_train import Row, choose_thresholds, training_rows
 from classifiers.semantic.source import SourceMismatchError, source_dir
 from classifiers.skops_file import dump_state, load_state
-
-
-def _held_out(name: str) -> list[dict[str, object]]:
-    lines = (CORPUS_DIR / name).read_text(encoding="utf-8").splitlines()
-    return [row for row in map(json.loads, lines) if row.get("split") == "test"]
+from tests.unit.corpus_rows import held_out
 
 
 def _cascade() -> ModelCascade:
@@ -66,7 +61,7 @@ def test_a_file_whose_thresholds_were_edited_is_refused(tmp_path: Path) -> None:
 def test_it_reads_only_the_comments_a_static_head_is_unsure_of() -> None:
     cascade = _cascade()
     assert cascade.intent is not None
-    texts = [str(r["text"]) for r in _held_out("civic_topics.jsonl")][:200]
+    texts = [str(r["text"]) for r in held_out("civic_topics.jsonl")][:200]
     batch = cascade.features(texts)
     static = cascade.semantic.proba(cascade.semantic.embedder.embed(batch.windows),
                                     batch.matrix)
@@ -81,7 +76,7 @@ def test_a_comments_score_does_not_depend_on_the_comments_scored_with_it() -> No
     """Dynamic int8 quantization scales a call's activations by their range: scored in one
     call, a comment's probabilities moved with its neighbours (up to 0.33)."""
     model = shipped_intent(INTENT_PATH)
-    texts = [str(r["text"]) for r in _held_out("civic_topics.jsonl")][:40]
+    texts = [str(r["text"]) for r in held_out("civic_topics.jsonl")][:40]
     together = model.proba(texts)
     reversed_order = model.proba(texts[::-1])[::-1]
     alone = np.vstack([model.proba([text]) for text in texts])
@@ -93,15 +88,15 @@ def test_plain_word_violations_are_found_and_civic_comments_are_not() -> None:
     e–h said in plain words are found as often as the model card says (within 0.05), while
     harsh but lawful civic comments stay within the issue's 2% to review."""
     registry = default_registry()
-    plain = _held_out("plain_words.jsonl")
+    plain = held_out("plain_words.jsonl")
     verdicts = registry.detect_batch([str(r["text"]) for r in plain])
     measured = {"e": 0.16, "f": 0.66, "g": 0.86, "h": 0.73}  # the model card, held out
     for category, recall in measured.items():
         rows = [v for v, r in zip(verdicts, plain, strict=True)
-                if category in r["categories"]]  # type: ignore[operator]
+                if category in r["categories"]]
         found = sum(any(f.category == category for f in v.findings) for v in rows)
         assert found / len(rows) >= recall - 0.05, (category, found, len(rows))
-    civic = _held_out("civic_topics.jsonl") + _held_out("legitimate.jsonl")
+    civic = held_out("civic_topics.jsonl") + held_out("legitimate.jsonl")
     flagged = [v for v in registry.detect_batch([str(r["text"]) for r in civic])
                if any(f.detector == "semantic" for f in v.findings)]
     assert len(flagged) <= 0.02 * len(civic)
@@ -127,7 +122,7 @@ def test_training_rows_keep_a_fifth_of_the_corpus_back_and_no_public_positive() 
 def test_thresholds_flag_no_legitimate_validation_comment() -> None:
     model = shipped_intent(INTENT_PATH)
     rows = [Row(str(r["text"]), (0, 0, 0, 0), "corpus/civic_topics", True)
-            for r in _held_out("civic_topics.jsonl")]
+            for r in held_out("civic_topics.jsonl")]
     thresholds = choose_thresholds(model, rows)
     assert (model.proba([r.text for r in rows]) < thresholds).all()
 
@@ -138,7 +133,7 @@ def test_the_intent_model_adds_findings_and_takes_none_away() -> None:
                     town_domains=shipped.town_domains, names=shipped.names)
     static_only = ModelCascade(ml, shipped.semantic)
     with_intent = ModelCascade(ml, shipped.semantic, intent=shipped.intent)
-    texts = [str(r["text"]) for r in _held_out("plain_words.jsonl")]
+    texts = [str(r["text"]) for r in held_out("plain_words.jsonl")]
 
     def found(cascade: ModelCascade) -> set[tuple[int, str]]:
         return {(i, f.category) for i, fs in enumerate(cascade.detect_batch(texts)) for f in fs

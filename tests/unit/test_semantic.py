@@ -6,7 +6,6 @@ and the hand-written corpus.
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import numpy as np
 import pytest
 import skops.io as sio
 
-from classifiers.ml.defaults import CORPUS_DIR, EMBEDDER_PATH, SEMANTIC_PATH
+from classifiers.ml.defaults import EMBEDDER_PATH, SEMANTIC_PATH
 from classifiers.ml.detector import MLDetector, shipped_model
 from classifiers.registry import default_registry
 from classifiers.semantic.detector import CEILING, ModelCascade, shipped_semantic
@@ -25,6 +24,7 @@ from classifiers.semantic.heads import load_semantic
 from classifiers.semantic.source import PINNED_SHA256, SourceMismatchError, verify_source
 from classifiers.semantic.train import thresholds_for
 from classifiers.skops_file import file_sha256
+from tests.unit.corpus_rows import held_out
 
 
 def test_the_source_check_refuses_a_file_that_is_not_upstreams(tmp_path: Path) -> None:
@@ -94,11 +94,6 @@ corpus file's legitimate train comments scored out of fold (decision 0018; 42 of
 on the embedding alone)."""
 
 
-def _held_out(name: str) -> list[dict[str, object]]:
-    rows = [json.loads(line) for line in (CORPUS_DIR / name).read_text("utf-8").splitlines()]
-    return [row for row in rows if row.get("split") == "test"]
-
-
 def test_the_cascade_refuses_heads_trained_on_another_linear_model() -> None:
     loaded = shipped_model()
     other = MLDetector(loaded.model, "ml-0000000000000000")
@@ -108,7 +103,7 @@ def test_the_cascade_refuses_heads_trained_on_another_linear_model() -> None:
 
 def test_the_cascade_finds_e_to_h_said_in_plain_words_and_only_sends_to_review() -> None:
     [cascade] = [d for d in default_registry().detectors if isinstance(d, ModelCascade)]
-    rows = _held_out("plain_words.jsonl")
+    rows = held_out("plain_words.jsonl")
     texts = [str(row["text"]) for row in rows]
     hits = 0
     for text, row, findings in zip(texts, rows, cascade.detect_batch(texts), strict=True):
@@ -116,7 +111,7 @@ def test_the_cascade_finds_e_to_h_said_in_plain_words_and_only_sends_to_review()
         assert all(f.score <= CEILING and f.category in "efgh" for f in semantic)
         for finding in semantic:
             assert all(text[e.start : e.end] == e.text for e in finding.evidence)
-        hits += any(f.category in row["categories"] for f in semantic)  # type: ignore[operator]
+        hits += any(f.category in row["categories"] for f in semantic)
     assert hits >= SEMANTIC_RECALL_FLOOR * len(rows)
 
 

@@ -12,9 +12,7 @@ Runs :func:`default_registry` (every detector, whoever added it) with the shippe
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import pytest
 
@@ -24,8 +22,8 @@ from pipeline.detection import Detection, Registry
 from pipeline.policy import Policy, load_policy
 from pipeline.records import Category
 from pipeline.settings import CONFIG_DIR, DetectorSettings
+from tests.unit.corpus_rows import corpus_rows
 
-CORPUS = Path(__file__).resolve().parents[2] / "classifiers" / "corpus"
 MAX_REVIEW_RATE = 0.02
 """The issue's goal for legitimate civic comments; civic_topics.jsonl's held-out part (513
 comments, harsh criticism and the topics of e–h) measured 2 to review (0.4%) with the
@@ -36,11 +34,6 @@ RECALL_FLOORS: dict[str, float] = {
     "a": 0.85, "d": 0.8, "e": 0.75, "f": 0.8, "g": 0.9, "h": 0.75,
 }  # fmt: skip
 OWNED_BY_THE_MODEL = ("b", "c")  # their floors come with the model that detects them
-
-
-def read(name: str) -> list[dict[str, Any]]:
-    lines = (CORPUS / name).read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +48,7 @@ def policy() -> Policy:
 
 @pytest.fixture(scope="module")
 def legitimate(registry: Registry) -> list[tuple[str, Detection]]:
-    texts = [row["text"] for row in read("legitimate.jsonl")]
+    texts = [row["text"] for row in corpus_rows("legitimate.jsonl")]
     return list(zip(texts, registry.detect_batch(texts), strict=True))
 
 
@@ -88,7 +81,7 @@ def test_at_most_two_percent_of_legitimate_comments_go_to_review(
 def test_civic_comments_on_the_topics_of_e_to_h_are_neither_removed_nor_often_reviewed(
     registry: Registry, policy: Policy
 ) -> None:
-    texts = [row["text"] for row in read("civic_topics.jsonl") if row["split"] == "test"]
+    texts = [row["text"] for row in corpus_rows("civic_topics.jsonl") if row["split"] == "test"]
     actions = [(text, *policy.decide(d.findings))
                for text, d in zip(texts, registry.detect_batch(texts), strict=True)]
     assert [a for a in actions if a[1] == "remove"] == []
@@ -98,7 +91,7 @@ def test_civic_comments_on_the_topics_of_e_to_h_are_neither_removed_nor_often_re
 
 def test_rule_detectors_alone_flag_no_legitimate_comment(policy: Policy) -> None:
     rules = Registry(rule_detectors(DetectorSettings()))
-    texts = [row["text"] for row in read("legitimate.jsonl")]
+    texts = [row["text"] for row in corpus_rows("legitimate.jsonl")]
     flagged = [
         text for text, detection in zip(texts, rules.detect_batch(texts), strict=True)
         if policy.decide(detection.findings)[0] != "allow"
@@ -109,7 +102,7 @@ def test_rule_detectors_alone_flag_no_legitimate_comment(policy: Policy) -> None
 @pytest.mark.parametrize("category", sorted(RECALL_FLOORS))
 def test_test_split_recall_reaches_the_floor(category: str, registry: Registry,
                                              policy: Policy) -> None:
-    rows = [r for r in read("labeled.jsonl")
+    rows = [r for r in corpus_rows("labeled.jsonl")
             if r["split"] == "test" and category in r["categories"]]
     detections = registry.detect_batch([r["text"] for r in rows])
     threshold = policy.categories[cast(Category, category)].review
