@@ -18,6 +18,13 @@ INTENT_PATH = _CLASSIFIERS / "model" / "civicmod-intent.skops"
 """all-MiniLM-L6-v2 fine-tuned for the semantic categories, written by ``civicmod train-intent``."""
 SEMANTIC_CATEGORIES: tuple[str, ...] = ("e", "f", "g", "h")
 """Categories the semantic stage has heads for (said in plain words, without trigger words)."""
+PLAIN_WORDS_SOURCE = "corpus/plain_words"
+"""The corpus file of violations said in plain words (the semantic stage's to learn e–h from)."""
+NOT_LEARNED_FROM_PLAIN_WORDS: tuple[str, ...] = ("c",)
+"""Categories the linear model does not learn from :data:`PLAIN_WORDS_SOURCE`'s rows (they are
+neither positives nor negatives of those heads). Decision 0021: on word n-grams, its
+discrimination said in plain words taught "a group + should" as c, and the model sent
+supportive comments about a group to review (59 of 336 held-out ones against 22)."""
 CORPUS_DIR = _CLASSIFIERS / "corpus"
 DEFAULT_DATA_DIR = _CLASSIFIERS.parent.parent / "shared" / "datasets"
 """``../shared/datasets`` relative to the repository."""

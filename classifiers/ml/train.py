@@ -18,6 +18,7 @@ import numpy as np
 from classifiers.ml.corpus import load_corpus
 from classifiers.ml.data import Example, LabelRule, read_labeled, split_examples
 from classifiers.ml.datasets import Dataset, available
+from classifiers.ml.defaults import NOT_LEARNED_FROM_PLAIN_WORDS, PLAIN_WORDS_SOURCE
 from classifiers.ml.features import CommentVectorizer
 from classifiers.ml.heads import CalibratedLinearHeads
 from classifiers.ml.identity import TEMPLATES_FILE, templated_mentions
@@ -116,7 +117,8 @@ class TrainingSet:
 
 
 def training_set(sources: Sequence[Source], categories: Sequence[str]) -> TrainingSet:
-    """Every source's train part, restricted to the categories with enough examples."""
+    """Every source's train part, restricted to the categories with enough examples; in the
+    plain-words file's rows, :data:`NOT_LEARNED_FROM_PLAIN_WORDS` count as unknown."""
     rows = [(e, s) for s in sources for e in s.train]
     used = trainable([e for e, _ in rows], categories)
     if not used:
@@ -126,7 +128,9 @@ def training_set(sources: Sequence[Source], categories: Sequence[str]) -> Traini
         categories=tuple(used),
         texts=[e.text for e, _ in rows],
         labels=np.array([[c in e.positives for c in used] for e, _ in rows], dtype=np.int8),
-        mask=np.array([[c in e.known for c in used] for e, _ in rows], dtype=bool),
+        mask=np.array([[c in e.known and not (s.name == PLAIN_WORDS_SOURCE
+                                               and c in NOT_LEARNED_FROM_PLAIN_WORDS)
+                        for c in used] for e, s in rows], dtype=bool),
         weights=np.array([WEIGHTS[s.kind] for _, s in rows]),
         sources=np.array([s.name for _, s in rows]),
     )

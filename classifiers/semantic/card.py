@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from classifiers.semantic.detector import CEILING, GATE
 from classifiers.semantic.embedder import load_embedder_state
 from classifiers.semantic.intent import FORMAT as INTENT_FORMAT
@@ -84,14 +86,13 @@ def intent_section(path: Path) -> str:
         f"{meta.get('torch')}, transformers {meta.get('transformers')}, seed "
         f"{meta.get('seed')}. Quantized to int8 by onnxruntime's dynamic quantization.",
         f"- **Thresholds**, chosen on the other fifth of the corpus's train rows "
-        f"({meta.get('validation_rows'):,}, scored by the quantized graph): per category the "
-        f"lowest from 0.5 that flags {_share(meta.get('review_budget', 0.0))} of each corpus "
-        f"file's legitimate validation rows: {thresholds}.",
+        f"({meta.get('validation_rows'):,}, scored by the quantized graph), together: each "
+        f"step lowers the one threshold that gains the most recall per newly flagged "
+        f"legitimate validation row, while the rows flagged by any category stay within "
+        f"{meta.get('review_budget', 0.0):.1%} of them (decision 0021): {thresholds}"
+        + (" (inf: off)." if np.isinf(state["thresholds"]).any() else "."),
         f"- **Cascade**: it reads only the comments a static semantic head gives at least "
         f"{GATE}; a semantic finding is either a static head's (at its threshold above) or "
         f"its own; review only, never above {CEILING}. Held out, with everything else, below.",
         ""])
 
-
-def _share(budget: float) -> str:
-    return "none" if budget == 0 else f"at most {budget:.1%}"

@@ -60,19 +60,21 @@ class ModelCascade(MLDetector):
                          town_domains=ml.town_domains, names=ml.names)
         self.semantic = semantic
         self.semantic_categories: tuple[Category, ...] = semantic.categories  # type: ignore[assignment]
-        if intent is not None and not set(semantic.categories) <= set(intent.categories):
-            raise EmbedderFileError(f"intent model {intent.version} has categories "
-                                    f"{intent.categories}, the heads {semantic.categories}")
         self.intent = intent
-        # The intent model's column of each semantic category (the heads may be fewer).
-        self.intent_columns = [intent.categories.index(c) for c in semantic.categories
-                               ] if intent else []
+        # The heads the intent model serves (those of its categories), and its column of each.
+        served = [c for c in semantic.categories if intent and c in intent.categories]
+        if intent is not None and not served:
+            raise EmbedderFileError(f"intent model {intent.version} has categories "
+                                    f"{intent.categories}, none of the heads' "
+                                    f"{semantic.categories}")
+        self.served_heads = [semantic.categories.index(c) for c in served]
+        self.intent_columns = [intent.categories.index(c) for c in served] if intent else []
         self.semantic_version = semantic.version + (f"+{intent.version}" if intent else "")
         self.version = f"{ml.version}+{self.semantic_version}"
         given = [(min_scores or {}).get(c, DEFAULT_MIN_SCORE) for c in self.semantic_categories]
         self.semantic_min = np.maximum(semantic.thresholds, given)
-        self.intent_min = (np.maximum(intent.thresholds[self.intent_columns], given)
-                           if intent else None)
+        self.intent_min = (np.maximum(intent.thresholds[self.intent_columns],
+                                      np.asarray(given)[self.served_heads]) if intent else None)
 
     @classmethod
     def shipped_cascade(cls, model_path: Path, semantic_path: Path, embedder_path: Path,
@@ -89,18 +91,21 @@ class ModelCascade(MLDetector):
                         ) -> tuple[np.ndarray, np.ndarray]:
         """Per window and category, whether the semantic stage finds it and the probability it
         reports: a static head's at its own threshold, or the intent model's at its own for the
-        windows a static head gives at least :data:`GATE` (the higher one where both find)."""
+        windows a static head of its categories gives at least :data:`GATE` (the higher one where
+        both find)."""
         hits = static >= self.semantic_min
         scores = np.where(hits, static, 0.0)
         if self.intent is None or self.intent_min is None:
             return hits, scores
-        gated = np.flatnonzero((static >= GATE).any(axis=1))
+        served = np.asarray(self.served_heads, dtype=np.intp)
+        gated = np.flatnonzero((static[:, served] >= GATE).any(axis=1))
         if gated.size:
             intent = self.intent.proba([windows[i] for i in gated.tolist()])[
                 :, self.intent_columns]
             found = intent >= self.intent_min
-            hits[gated] |= found
-            scores[gated] = np.maximum(scores[gated], np.where(found, intent, 0.0))
+            rows = np.ix_(gated, served)
+            hits[rows] |= found
+            scores[rows] = np.maximum(scores[rows], np.where(found, intent, 0.0))
         return hits, scores
 
     def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:

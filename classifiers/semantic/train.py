@@ -22,6 +22,7 @@ import scipy.sparse as sp
 from classifiers.ml.heads import CalibratedLinearHeads
 from classifiers.ml.model import CommentModel
 from classifiers.ml.train import WEIGHTS, Source
+from classifiers.semantic.budget import GRID
 from classifiers.semantic.embedder import StaticEmbedder, load_embedder_state
 from classifiers.semantic.heads import save_heads
 from classifiers.skops_file import file_sha256
@@ -38,8 +39,6 @@ identity mentions cannot dilute the hard civic comments. None: the rule of the i
 thresholds too (decision 0020, second fit). With 0.5% (decision 0018's budget) the semantic
 stage sent 17 of 821 held-out civic comments and 1 of 56 legitimate ones to review (2.05%, over
 the issue's 2%) once the corpus held near-twin lawful comments; with none, 7 and 1 (0.9%)."""
-_GRID = np.concatenate([np.round(np.arange(0.5, 0.99, 0.01), 2),
-                        np.round(np.arange(0.99, 1.0, 0.001), 3)])
 
 
 def thresholds_for(proba: np.ndarray, budget: float = REVIEW_BUDGET) -> np.ndarray:
@@ -47,7 +46,7 @@ def thresholds_for(proba: np.ndarray, budget: float = REVIEW_BUDGET) -> np.ndarr
     that flags at most ``budget`` of the rows (0.999 if none does)."""
     out = []
     for column in proba.T:
-        ok = [t for t in _GRID if np.mean(column >= t) <= budget]
+        ok = [t for t in GRID if np.mean(column >= t) <= budget]
         out.append(ok[0] if ok else 0.999)
     return np.array(out)
 

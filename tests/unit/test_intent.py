@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +33,8 @@ def test_the_shipped_model_is_the_one_the_cascade_runs_and_its_version_is_record
     intent = shipped_intent(INTENT_PATH)
     assert cascade.intent is intent
     assert intent.version.startswith("int-") and intent.version in cascade.version
-    assert intent.categories == ("e", "f", "g", "h")
-    assert np.all((intent.thresholds >= 0.5) & (intent.thresholds < 1.0))
+    assert set(intent.categories) >= {"e", "f", "g", "h"}
+    assert np.all((intent.thresholds >= 0.5) & (intent.thresholds <= 1.0))
 
 
 def test_base_files_other_than_upstreams_are_refused(tmp_path: Path) -> None:
@@ -65,7 +66,7 @@ def test_it_reads_only_the_comments_a_static_head_is_unsure_of() -> None:
     batch = cascade.features(texts)
     static = cascade.semantic.proba(cascade.semantic.embedder.embed(batch.windows),
                                     batch.matrix)
-    gated = int((static >= GATE).any(axis=1).sum())
+    gated = int((static[:, cascade.served_heads] >= GATE).any(axis=1).sum())
     assert 0 < gated < len(texts)
     before = cascade.intent.texts_scored
     cascade.detect_batch(texts)
@@ -90,7 +91,7 @@ def test_plain_word_violations_are_found_and_civic_comments_are_not() -> None:
     registry = default_registry()
     plain = held_out("plain_words.jsonl")
     verdicts = registry.detect_batch([str(r["text"]) for r in plain])
-    measured = {"e": 0.16, "f": 0.66, "g": 0.86, "h": 0.73}  # the model card, held out
+    measured = {"e": 0.49, "f": 0.59, "g": 0.84, "h": 0.64}  # the model card, held out
     for category, recall in measured.items():
         rows = [v for v, r in zip(verdicts, plain, strict=True)
                 if category in r["categories"]]
@@ -119,12 +120,16 @@ def test_training_rows_keep_a_fifth_of_the_corpus_back_and_no_public_positive() 
     assert training_rows([corpus, public], ("e", "f", "g", "h"), seed=1)[1] != validation
 
 
-def test_thresholds_flag_no_legitimate_validation_comment() -> None:
+def test_thresholds_chosen_on_held_out_rows_keep_their_legitimate_ones_within_budget() -> None:
     model = shipped_intent(INTENT_PATH)
-    rows = [Row(str(r["text"]), (0, 0, 0, 0), "corpus/civic_topics", True)
-            for r in held_out("civic_topics.jsonl")]
-    thresholds = choose_thresholds(model, rows)
-    assert (model.proba([r.text for r in rows]) < thresholds).all()
+    civic = [Row(str(r["text"]), (0, 0, 0, 0), "corpus/civic_topics", True)
+             for r in held_out("civic_topics.jsonl")]
+    violations = [Row(str(r["text"]), tuple(int(c in r["categories"]) for c in "efgh"),
+                      "corpus/plain_words", False) for r in held_out("plain_words.jsonl")]
+    thresholds = choose_thresholds(model, civic + violations, budget=0.01)
+    flagged = (model.proba([r.text for r in civic]) >= thresholds).any(axis=1)
+    assert 0 < flagged.sum() <= 0.01 * len(civic)
+    assert np.isfinite(thresholds).all()
 
 
 def test_the_intent_model_adds_findings_and_takes_none_away() -> None:
@@ -141,3 +146,26 @@ def test_the_intent_model_adds_findings_and_takes_none_away() -> None:
 
     before, after = found(static_only), found(with_intent)
     assert before < after
+
+
+def test_a_head_the_intent_model_does_not_serve_never_makes_it_read() -> None:
+    """Heads trained for more categories than the intent model (its columns picked by name):
+    a comment only such a head is unsure of is not read, and its findings stay the head's."""
+    shipped = _cascade()
+    assert shipped.intent is not None
+    ml = MLDetector(shipped.model, shipped.semantic.ml_version,
+                    town_domains=shipped.town_domains, names=shipped.names)
+    first = shipped.semantic.categories[0]
+    fewer = replace(shipped.intent, categories=tuple(
+        "x" if c == first else c for c in shipped.intent.categories))
+    cascade = ModelCascade(ml, shipped.semantic, intent=fewer)
+    assert cascade.served_heads == list(range(1, len(shipped.semantic.categories)))
+    texts = [str(r["text"]) for r in held_out("discrimination.jsonl")]
+    batch = cascade.features(texts)
+    static = cascade.semantic.proba(cascade.semantic.embedder.embed(batch.windows),
+                                    batch.matrix)
+    only_first = (static[:, 0] >= GATE) & (static[:, 1:] < GATE).all(axis=1)
+    assert only_first.any()
+    before = fewer.texts_scored
+    cascade.detect_batch([t for t, yes in zip(texts, only_first, strict=True) if yes])
+    assert fewer.texts_scored == before

@@ -13,9 +13,10 @@ from civicmod.moderator_examples import examples_from_store
 from classifiers.ml.corpus import load_corpus
 from classifiers.ml.data import Example, split_examples
 from classifiers.ml.datasets import DATASETS, available
+from classifiers.ml.defaults import PLAIN_WORDS_SOURCE
 from classifiers.ml.features import CommentVectorizer
 from classifiers.ml.persist import load_model, model_version, save_model
-from classifiers.ml.train import Source, fit_model, path_sources
+from classifiers.ml.train import Source, fit_model, path_sources, training_set
 from sinks.jsonl import ArchivedRecord, serialize
 from sinks.store import ArchiveStore
 
@@ -38,6 +39,19 @@ def test_training_on_a_tiny_slice_is_reproducible(tmp_path: Path) -> None:
     loaded = load_model(tmp_path / "m.skops")
     assert loaded.version == version and loaded.meta == {"seed": 3}
     assert np.allclose(loaded.model.predict_proba(probe), first.predict_proba(probe), atol=1e-4)
+
+
+def test_the_linear_model_learns_no_c_from_the_plain_words_file() -> None:
+    """Decision 0021: discrimination said in plain words is neither a positive nor a negative
+    of the linear model's c head; the same rows still teach a, b and d as negatives."""
+    plain = [Example(f"plain {i}", frozenset("c" if i % 2 else "")) for i in range(40)]
+    other = [Example(f"other {i}", frozenset("c" if i % 2 else "a")) for i in range(40)]
+    data = training_set([Source(PLAIN_WORDS_SOURCE, "corpus", plain, []),
+                         Source("corpus/labeled", "corpus", other, [])], ("a", "c"))
+    c = data.categories.index("c")
+    from_plain = data.sources == PLAIN_WORDS_SOURCE
+    assert not data.mask[from_plain, c].any() and data.mask[~from_plain, c].all()
+    assert data.mask[:, data.categories.index("a")].all()
 
 
 def test_splits_are_seeded_and_keep_groups_together() -> None:
